@@ -1,0 +1,67 @@
+"""FCOT tracking parameters shared by every dataset setting (spec §4.5).
+
+A dataset file calls :func:`fcot_parameters` with only the values that differ from :data:`COMMON`.
+"""
+from pytracking.features.net_wrappers import NetWithBackbone
+from pytracking.utils.params import TrackerParams
+
+#: Values identical in every official parameter file (and the GOT-10k/LaSOT-style defaults for the rest).
+COMMON = dict(
+    debug=0,
+    visualization=False,
+    use_gpu=True,
+    image_sample_size=288,
+    search_area_scale=4.5,
+    border_mode='replicate',
+    # Sample memory and online updates
+    sample_memory_size=50,
+    learning_rate=0.01,
+    init_samples_minimum_weight=0.25,
+    train_skipping=20,
+    init_train_frames=5,
+    update_classifier_and_regressor=True,
+    ues_select_sample_strategy=True,  # (sic) official name
+    use_classifier=True,
+    # Optimisation iterations: classifier-18, classifier-72, regressor
+    net_opt_iter=5, init_train_iter=6, net_opt_update_iter=1, net_opt_hn_iter=1,
+    net_opt_iter_72=5, init_train_iter_72=6, net_opt_update_iter_72=1, net_opt_hn_iter_72=1,
+    reg_net_opt_iter=4, reg_init_train_iter=6, reg_net_opt_update_iter=1, reg_net_opt_hn_iter=0,
+    # Model blending and score fusion
+    lamda_72=1.0, lamda_18=1.0, reg_lamda=1.0,
+    merge_rate_72=0.1, merge_rate_18=0.9,
+    # Initial augmentation (23 samples)
+    use_augmentation=True,
+    augmentation=dict(fliplr=True,
+                      rotate=[5, -5, 10, -10, 20, -20, 30, -30, 45, -45, -60, 60],
+                      blur=[(2, 0.2), (0.2, 2), (3, 1), (1, 3), (2, 2)],
+                      relativeshift=[(0.6, 0.6), (-0.6, 0.6), (0.6, -0.6), (-0.6, -0.6)]),
+    augmentation_expansion_factor=2,
+    random_shift_factor=1 / 3,
+    # Localisation
+    advanced_localization=True,
+    target_not_found_threshold=0.25,
+    distractor_threshold=0.6,
+    hard_negative_threshold=0.5,
+    target_neighborhood_scale=2.2,
+    dispalcement_scale=0.8,  # (sic) official name
+    window_output=False,
+    perform_hn_without_windowing=True,
+    hard_negative_learning_rate=0.02,
+    update_scale_when_uncertain=True,
+    iou_select=False,
+    vot_anno_conversion_type='preserve_area',
+    net='fcot.pth',
+)
+
+
+def fcot_parameters(**overrides) -> TrackerParams:
+    """Build the parameters: :data:`COMMON` updated with ``overrides`` (unknown names are rejected)."""
+    unknown = sorted(set(overrides) - set(COMMON) - {'seed'})
+    if unknown:
+        raise ValueError(f"unknown FCOT parameter(s) {unknown}; allowed: {sorted(COMMON)}")
+    values = dict(COMMON)
+    values.update(overrides)
+    net_name = values.pop('net')
+    params = TrackerParams().update(**values)
+    params.net = NetWithBackbone(net_path=net_name, use_gpu=params.use_gpu)
+    return params
