@@ -49,6 +49,8 @@ COMMON = dict(
     hard_negative_learning_rate=0.02,
     update_scale_when_uncertain=True,
     iou_select=False,
+    # Fix (not official): clamp decoded boxes per axis to the image; official clamps both axes to [1, max(H, W)].
+    clamp_box_per_axis=False,
     vot_anno_conversion_type='preserve_area',
     net='fcot.pth',
 )

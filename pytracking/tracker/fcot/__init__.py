@@ -1,0 +1,5 @@
+from pytracking.tracker.fcot.fcot import FCOT
+
+
+def get_tracker_class():
+    return FCOT

@@ -1,0 +1,101 @@
+"""Run a tracker on a dataset (one-pass evaluation) and save its results.
+
+Usage (from ``pytracking/``, from the repo root, or as ``python -m pytracking.run_tracker``)::
+
+    python run_tracker.py fcot fcot_otb --dataset_name otb --threads 2 --runid 1
+
+Results: ``<results_path>/<tracker>/<param>[_<runid:03d>]/<seq>.txt`` (tab-separated
+[x, y, w, h] per frame, image pixels; floats, or integers with ``--int_results``)
+and ``<seq>_time.txt``. Complete results are skipped, partial ones redone.
+Exit status: 0 when every sequence ran or was skipped, 1 when a sequence failed (the failures
+are listed at the end), 2 for a usage error or a wrong path in the settings file (local.py).
+"""
+import argparse
+import os
+import sys
+
+_REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+if _REPO_ROOT not in sys.path:
+    sys.path.insert(0, _REPO_ROOT)
+
+from pytracking.utils.argtypes import str2bool  # noqa: E402  (needs the sys.path line above)
+
+__all__ = ['run_tracker', 'main', 'str2bool']
+
+
+def run_tracker(tracker_name, tracker_param, run_id=None, dataset_name='otb', sequence=None, debug=0, threads=0,
+                visdom_info=None, int_results=False):
+    """Run one tracker setting on a dataset (or one sequence of it); returns a RunSummary.
+
+    args:
+        tracker_name - name of the tracker (pytracking/tracker/<name>) or a fully qualified module.
+        tracker_param - name of the parameter file (pytracking/parameter/<name>/<param>.py).
+        run_id - int or None; results go to '<param>_<run_id:03d>'.
+        dataset_name - a key of pytracking.evaluation.datasets.dataset_dict (e.g. 'otb', 'lasot', 'gott').
+        sequence - None, a sequence index (int) or a sequence name.
+        debug - debug level.
+        threads - number of worker processes (0: sequential).
+        visdom_info - dict with 'use_visdom', 'server', 'port'.
+        int_results - write integer box files (pytracking format) instead of floats.
+    """
+    from pytracking.evaluation import SequenceList, Tracker, get_dataset, run_dataset
+
+    visdom_info = {} if visdom_info is None else visdom_info
+    dataset = get_dataset(dataset_name)
+    if sequence is not None:
+        dataset = SequenceList([dataset[sequence]])
+    trackers = [Tracker(tracker_name, tracker_param, run_id)]
+    return run_dataset(dataset, trackers, debug, threads, visdom_info=visdom_info, int_results=int_results)
+
+
+def _sequence_arg(text):
+    """A sequence index if ``text`` is an integer, else the sequence name."""
+    if text is None:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(description='Run a tracker on a dataset (one-pass evaluation).')
+    parser.add_argument('tracker_name', type=str, help='Name of the tracking method (pytracking/tracker/<name>).')
+    parser.add_argument('tracker_param', type=str, help='Name of the parameter file (pytracking/parameter/<name>/).')
+    parser.add_argument('--runid', type=int, default=None, help='The run id (results folder <param>_<runid:03d>).')
+    parser.add_argument('--dataset_name', '--dataset', dest='dataset_name', type=str, default='otb',
+                        help='Dataset key: otb, nfs, uav, lasot, vot, trackingnet (tn), got10k_test (gott), '
+                             'got10k_val (gotv), got10k_ltrval (gotlv), synthetic.')
+    parser.add_argument('--sequence', type=str, default=None, help='Sequence index or name.')
+    parser.add_argument('--debug', type=int, default=0, help='Debug level.')
+    parser.add_argument('--threads', type=int, default=0, help='Number of worker processes (0: sequential).')
+    parser.add_argument('--use_visdom', type=str2bool, default=True,
+                        help='Use visdom for debug visualization (true/false, 1/0, yes/no).')
+    parser.add_argument('--visdom_server', type=str, default='127.0.0.1', help='Server for visdom.')
+    parser.add_argument('--visdom_port', type=int, default=8097, help='Port for visdom.')
+    parser.add_argument('--int_results', action='store_true',
+                        help='Write integer boxes (truncated, pytracking format) instead of floats.')
+    return parser
+
+
+def main(argv=None):
+    """CLI entry point; returns the exit status (0: all ran or were skipped, 1: some failed, 2: settings error)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.threads < 0:
+        parser.error('--threads must be >= 0, got {}'.format(args.threads))
+    from pytracking.evaluation.environment import SettingsError
+    try:
+        summary = run_tracker(args.tracker_name, args.tracker_param, args.runid, args.dataset_name,
+                              _sequence_arg(args.sequence), args.debug, args.threads,
+                              {'use_visdom': args.use_visdom, 'server': args.visdom_server,
+                               'port': args.visdom_port},
+                              int_results=args.int_results)
+    except SettingsError as e:  # a wrong path in local.py: the message says what to fix
+        print('{}: error: {}'.format(parser.prog, e), file=sys.stderr)
+        return 2
+    return 0 if summary.ok else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,223 @@
+"""FCOT online tracker (spec §4): multi-scale classification + online anchor-free regression.
+
+State conventions (pytracking): ``pos`` is the target centre ``(row, col)`` with the "-1" convention
+(``y + (h - 1) / 2``), ``target_sz`` is ``(h, w)``, both in image pixels; output boxes are ``[x, y, w, h]``.
+"""
+import math
+import time
+from typing import Optional
+
+import torch
+
+from pytracking.features.augmentation import augmentation_expansion_size, build_init_transforms, transform_boxes
+from pytracking.features.preprocessing import numpy_to_torch, sample_patch, sample_patch_transformed
+from pytracking.libs.dcf import fcot_hann2d
+from pytracking.tracker.base.basetracker import BaseTracker
+from pytracking.tracker.fcot import localization as loc
+from pytracking.tracker.fcot.inputs import as_rgb_frame, check_init_box
+from pytracking.tracker.fcot.memory import BestSampleBuffer, SampleMemory
+
+
+class FCOT(BaseTracker):
+    """The FCOT tracker. ``params`` come from ``pytracking/parameter/fcot/*.py`` (``params.net`` is a
+    :class:`~pytracking.features.net_wrappers.NetWithBackbone`)."""
+
+    multiobj_mode = 'parallel'
+
+    def initialize_features(self):
+        if not getattr(self, 'features_initialized', False):
+            self.params.net.initialize()
+        self.features_initialized = True
+
+    # ------------------------------------------------------------------ helpers
+    @torch.no_grad()
+    def _features(self, patches: torch.Tensor) -> dict:
+        """``(N, 3, 288, 288)`` patches in [0, 255] -> dict of tracking features (see FCOTNet)."""
+        return self.net.extract_tracking_features(self.params.net.preprocess_image(patches))
+
+    def _param_iters(self, key18: str, key72: str, key_reg: str):
+        p = self.params
+        return p.get(key18), p.get(key72), p.get(key_reg)
+
+    @torch.no_grad()
+    def _optimize(self, iters18: int, iters72: int, iters_reg: int):
+        """Continue the three online models from their current values on the memory."""
+        x72, x18, xr = self.memory.samples
+        boxes = self.memory.stored_boxes.to(self.device).unsqueeze(1)
+        weights = self.memory.stored_weights
+        self.losses = {}
+        if iters72 > 0:
+            self.filter_72, _, self.losses['clf_72'] = self.net.classifier_72.filter_optimizer(
+                self.filter_72, x72.unsqueeze(1), boxes, sample_weight=weights, num_iter=iters72,
+                compute_losses=self.params.debug >= 3)
+        if iters18 > 0:
+            self.filter_18, _, self.losses['clf_18'] = self.net.classifier_18.filter_optimizer(
+                self.filter_18, x18.unsqueeze(1), boxes, sample_weight=weights, num_iter=iters18,
+                compute_losses=self.params.debug >= 3)
+        if iters_reg > 0:
+            # Official behaviour: the regressor's update ignores the memory weights (spec §0.6).
+            self.reg_filter, _, self.losses['reg_72'] = self.net.regressor_72.filter_optimizer(
+                self.reg_filter, xr.unsqueeze(1), boxes, num_iter=iters_reg,
+                compute_losses=self.params.debug >= 3)
+
+    # ------------------------------------------------------------------ initialisation
+    def initialize(self, image, info: dict) -> dict:
+        """Initialise on the first frame. ``info['init_bbox']`` is ``[x, y, w, h]`` (image pixels).
+
+        Returns ``{'time': seconds}``. Raises ``ValueError`` for an invalid frame or box."""
+        tic = time.time()
+        if 'init_bbox' not in info:
+            raise ValueError(f"info must contain 'init_bbox' = [x, y, w, h]; got keys {sorted(info)}")
+        image = as_rgb_frame(image)
+        x, y, w, h = check_init_box(info['init_bbox'], image.shape[:2])
+        p = self.params
+        self.initialize_features()
+        self.net = p.net.net
+        self.device = next(self.net.parameters()).device
+        self.frame_num = 1
+        if p.get('seed', None) is not None:
+            self.rng = torch.Generator().manual_seed(int(p.seed))
+        else:
+            self.rng = None
+
+        self.pos = torch.tensor([y + (h - 1) / 2, x + (w - 1) / 2])
+        self.target_sz = torch.tensor([h, w])
+        sz = p.image_sample_size
+        self.img_sample_sz = torch.tensor([float(sz), float(sz)])
+        self.img_support_sz = self.img_sample_sz
+        self.target_scale = torch.sqrt(torch.prod(self.target_sz * p.search_area_scale)) / self.img_sample_sz[0]
+        self.base_target_sz = self.target_sz / self.target_scale
+        image_hw = torch.tensor([float(image.shape[0]), float(image.shape[1])])
+        self.min_scale_factor = torch.max(10 / self.base_target_sz)
+        self.max_scale_factor = torch.min(image_hw / self.base_target_sz)
+
+        im = numpy_to_torch(image)
+        # 23 augmented samples cropped from one expanded patch (spec §4.1 step 3).
+        expansion = p.get('augmentation_expansion_factor', 1)
+        aug_sz = torch.tensor(augmentation_expansion_size(sz, expansion), dtype=torch.float32)
+        transforms = build_init_transforms(p, sz, expansion, self.rng)
+        init_sample_pos = self.pos.round()
+        init_sample_scale = self.target_scale
+        patches = sample_patch_transformed(im, init_sample_pos, init_sample_scale, aug_sz, transforms)
+        base_box = loc.get_training_box(self.pos, self.target_sz, init_sample_pos, init_sample_scale, sz)
+        boxes = transform_boxes(base_box, transforms).to(self.device)
+        feats = self._features(patches)
+        x18, x72, xr = feats['clf_18'], feats['clf_72'], feats['reg_72']
+
+        with torch.no_grad():
+            bb = boxes.unsqueeze(1)
+            self.filter_72, _, _ = self.net.classifier_72.get_filter(x72.unsqueeze(1), bb, num_iter=p.net_opt_iter_72,
+                                                                      compute_losses=False)
+            self.filter_18, _, _ = self.net.classifier_18.get_filter(x18.unsqueeze(1), bb, num_iter=p.net_opt_iter,
+                                                                      compute_losses=False)
+            self.init_filter_72, self.init_filter_18 = self.filter_72, self.filter_18
+            # The regressor's initial model comes from the identity sample only (spec §4.1 step 5).
+            self.init_reg_filter = self.net.regressor_72.generate_init_filter(
+                feats['feat_36'][:1], feats['feat_72'][:1], boxes[:1])
+            self.reg_filter = self.init_reg_filter
+            if p.reg_net_opt_iter > 0:
+                self.reg_filter, _, _ = self.net.regressor_72.filter_optimizer(
+                    self.init_reg_filter, xr.unsqueeze(1), bb, num_iter=p.reg_net_opt_iter, compute_losses=False)
+
+        self.memory = SampleMemory([x72, x18, xr], boxes, p.sample_memory_size)
+        self.best_sample = BestSampleBuffer()
+        self.window = fcot_hann2d(xr.shape[-1]).to(self.device) if p.window_output else None
+        self.prev_pos = self.pos.clone()
+        self.prev_box = torch.tensor([y, x, y + h, x + w])
+        self.losses = {}
+        return {'time': time.time() - tic}
+
+    # ------------------------------------------------------------------ tracking
+    def track(self, image, info: Optional[dict] = None) -> dict:
+        """Track one frame; returns ``{'target_bbox': [x, y, w, h], 'flag', 'max_score', 'search_area'}``
+        (plus ``score_map_18/72``, ``score_map`` and ``reg_map`` when ``params.return_score_maps``)."""
+        p = self.params
+        image = as_rgb_frame(image)
+        self.frame_num += 1
+        im = numpy_to_torch(image)
+        image_hw = (image.shape[0], image.shape[1])
+
+        # 1. Search region at the previous peak position.
+        patch, coord = sample_patch(im, self.prev_pos, self.target_scale * self.img_sample_sz, self.img_sample_sz)
+        coord = coord.reshape(-1).float()
+        sample_pos = (coord[:2] + coord[2:] - 1) / 2
+        sample_scale = torch.sqrt(torch.prod((coord[2:] - coord[:2]) / self.img_sample_sz))
+        feats = self._features(patch)
+        x18, x72, xr = feats['clf_18'], feats['clf_72'], feats['reg_72']
+
+        with torch.no_grad():
+            # 2. Blended scores of the current and initial classifiers, fused over the two scales.
+            s18 = self._blend(p.lamda_18, lambda f: self.net.classifier_18.classify(f, x18.unsqueeze(1)),
+                              self.filter_18, self.init_filter_18)
+            s72 = self._blend(p.lamda_72, lambda f: self.net.classifier_72.classify(f, x72.unsqueeze(1)),
+                              self.filter_72, self.init_filter_72)
+            fused = loc.fuse_scores(s18, s72, p.merge_rate_18, p.merge_rate_72, size=xr.shape[-1])
+            found = loc.localize_advanced(fused[0, 0], self.target_sz, sample_scale, p, self.window,
+                                          img_support_sz=float(self.img_support_sz[0]))
+            new_pos = sample_pos + loc.translation_vector(found.disp, sample_scale, float(self.img_support_sz[0]),
+                                                          xr.shape[-1])
+            # 3. Anchor-free box at the peak from the blended regression models.
+            reg = self._blend(p.reg_lamda, lambda f: self.net.regressor_72.regress(f, xr.unsqueeze(1)),
+                              self.reg_filter, self.init_reg_filter)
+            stride = float(self.img_support_sz[0]) / xr.shape[-1]
+            box = loc.decode_box(reg[0, 0], found.peak, new_pos, sample_scale, image_hw, stride=stride,
+                                 clamp_per_axis=p.get('clamp_box_per_axis', False))
+
+        flag = found.flag
+        if p.get('iou_select', False):
+            flag = loc.iou_select(box, self.prev_box, flag)
+
+        # 4. State update.
+        if flag != 'not_found':
+            self.prev_pos = new_pos
+            if flag != 'uncertain' or p.get('update_scale_when_uncertain', True):
+                self.pos = torch.stack(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2))
+                self.target_sz = torch.stack((box[2] - box[0], box[3] - box[1]))
+                scale = torch.sqrt(torch.prod(self.target_sz) / torch.prod(self.base_target_sz))
+                self.target_scale = scale.clamp(self.min_scale_factor, self.max_scale_factor)
+        self.prev_box = torch.cat((self.pos - (self.target_sz - 1) / 2, self.pos + (self.target_sz - 1) / 2))
+
+        # 5. Online update of the three models.
+        if flag not in ('not_found', 'uncertain') and p.get('update_classifier_and_regressor', True):
+            self._update(flag, (x72, x18, xr), sample_pos, sample_scale, found.max_score)
+
+        out_box = torch.cat((self.pos[[1, 0]] - (self.target_sz[[1, 0]] - 1) / 2, self.target_sz[[1, 0]]))
+        search = torch.cat((sample_pos[[1, 0]] - sample_scale * (self.img_support_sz - 1) / 2,
+                            sample_scale * self.img_support_sz))
+        out = {'target_bbox': out_box.tolist(), 'flag': flag, 'max_score': float(found.max_score),
+               'search_area': search.tolist()}
+        if p.get('return_score_maps', False):
+            out.update(score_map_18=s18[0, 0].cpu(), score_map_72=s72[0, 0].cpu(), score_map=fused[0, 0].cpu(),
+                       reg_map=reg[0, 0].cpu())
+        return out
+
+    @staticmethod
+    def _blend(lamda: float, apply, current, initial):
+        """``(1 - lamda) * apply(initial) + lamda * apply(current)`` (one evaluation when lamda is 0 or 1)."""
+        if lamda == 1:
+            return apply(current)
+        if lamda == 0:
+            return apply(initial)
+        return (1 - lamda) * apply(initial) + lamda * apply(current)
+
+    def _update(self, flag: str, sample, sample_pos, sample_scale, score):
+        """Memory insertion and optimisation schedule of spec §4.4."""
+        p = self.params
+        n = self.frame_num - 1
+        train_box = loc.get_training_box(self.pos, self.target_sz, sample_pos, sample_scale, p.image_sample_size)
+        init_min = p.get('init_samples_minimum_weight', None)
+        if flag == 'hard_negative':
+            self.memory.insert(sample, train_box, p.hard_negative_learning_rate, init_min)
+            self._optimize(*self._param_iters('net_opt_hn_iter', 'net_opt_hn_iter_72', 'reg_net_opt_hn_iter'))
+        elif n <= p.init_train_frames:
+            self.memory.insert(sample, train_box, p.learning_rate, init_min)
+            self._optimize(*self._param_iters('init_train_iter', 'init_train_iter_72', 'reg_init_train_iter'))
+        else:
+            if p.get('ues_select_sample_strategy', True):
+                self.best_sample.offer(sample, train_box, score)
+            if n % p.train_skipping == 0:
+                if p.get('ues_select_sample_strategy', True):
+                    sample, train_box, _ = self.best_sample.pop()
+                self.memory.insert(sample, train_box, p.learning_rate, init_min)
+                self._optimize(*self._param_iters('net_opt_update_iter', 'net_opt_update_iter_72',
+                                                  'reg_net_opt_update_iter'))

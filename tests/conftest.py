@@ -1,0 +1,88 @@
+"""Shared test fixtures: isolated environment settings.
+
+* ``_isolated_local_settings`` (autouse): every test gets its own folder of settings files, and the
+  environment variables ``LTR_LOCAL_FILE`` / ``PYTRACKING_LOCAL_FILE`` point there, so no test reads or writes
+  the user's ``ltr/admin/local.py`` / ``pytracking/evaluation/local.py``.
+
+  - the ltr file (``ltr_local.py``) does not exist at test start; it is generated with the defaults on
+    first use (all dataset paths and ``workspace_dir`` empty);
+  - the pytracking file (``pytracking_local.py``) is written at test start with the defaults, except that
+    the output folders (:data:`PYTRACKING_OUTPUT_FIELDS`) point into ``<local_settings_dir>/out/`` (not
+    created) so that a test never writes results into the repository.
+
+* ``ltr_local(**fields) -> pathlib.Path``: write a new ltr settings file with these field values (others
+  default), point ``LTR_LOCAL_FILE`` at it and return its path.
+* ``pytracking_local(**fields) -> pathlib.Path``: same for pytracking (``PYTRACKING_LOCAL_FILE``); fields not
+  given take the defaults, with the output folders in the test's folder as above.
+* ``local_settings_dir -> pathlib.Path``: the per-test folder holding those files.
+
+Field values may be ``str``/``pathlib.Path`` (or a list of them, e.g. ``network_path``). An unknown field
+name raises ``TypeError`` listing the allowed ones.
+"""
+
+import itertools
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+_REPO_ROOT = str(Path(__file__).resolve().parent.parent)
+if _REPO_ROOT not in sys.path:
+    sys.path.insert(0, _REPO_ROOT)
+
+from ltr.admin import environment as ltr_environment  # noqa: E402
+from pytracking.evaluation import environment as pytracking_environment  # noqa: E402
+
+#: pytracking settings fields that name output folders; redirected into the test's folder.
+PYTRACKING_OUTPUT_FIELDS = ('results_path', 'segmentation_path', 'result_plot_path', 'got_packed_results_path',
+                            'got_reports_path', 'tn_packed_results_path')
+
+
+def _pytracking_safe_defaults(folder):
+    return {name: os.path.join(str(folder), 'out', name, '') for name in PYTRACKING_OUTPUT_FIELDS}
+
+
+@pytest.fixture
+def local_settings_dir(tmp_path_factory):
+    """A fresh per-test folder for the settings files (separate from ``tmp_path``)."""
+    return tmp_path_factory.mktemp('local_settings')
+
+
+@pytest.fixture(autouse=True)
+def _isolated_local_settings(local_settings_dir, monkeypatch):
+    monkeypatch.setenv(ltr_environment.LOCAL_FILE_ENV_VAR, str(local_settings_dir / 'ltr_local.py'))
+    pytracking_file = local_settings_dir / 'pytracking_local.py'
+    pytracking_environment.write_local_file(pytracking_file, **_pytracking_safe_defaults(local_settings_dir))
+    monkeypatch.setenv(pytracking_environment.LOCAL_FILE_ENV_VAR, str(pytracking_file))
+    yield
+
+
+@pytest.fixture
+def ltr_local(local_settings_dir, monkeypatch):
+    """``ltr_local(**fields) -> Path``: write an ltr settings file and make it the one in use."""
+    counter = itertools.count(1)
+
+    def write(**fields):
+        path = local_settings_dir / 'ltr_local_{}.py'.format(next(counter))
+        ltr_environment.write_local_file(path, **fields)
+        monkeypatch.setenv(ltr_environment.LOCAL_FILE_ENV_VAR, str(path))
+        return path
+
+    return write
+
+
+@pytest.fixture
+def pytracking_local(local_settings_dir, monkeypatch):
+    """``pytracking_local(**fields) -> Path``: write a pytracking settings file and make it the one in use."""
+    counter = itertools.count(1)
+
+    def write(**fields):
+        path = local_settings_dir / 'pytracking_local_{}.py'.format(next(counter))
+        values = _pytracking_safe_defaults(local_settings_dir)
+        values.update(fields)
+        pytracking_environment.write_local_file(path, **values)
+        monkeypatch.setenv(pytracking_environment.LOCAL_FILE_ENV_VAR, str(path))
+        return path
+
+    return write

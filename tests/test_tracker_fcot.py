@@ -1,0 +1,102 @@
+"""The FCOT tracker end to end with a small randomly initialised network, and its input handling."""
+import numpy as np
+import pytest
+import torch
+
+from ltr.models.tracking.fcotnet import fcotnet
+from pytracking import make_tracker
+
+
+@pytest.fixture(scope='module')
+def small_net():
+    torch.manual_seed(0)
+    return fcotnet(backbone_pretrained=False, backbone='resnet18', num_dist_bins=100, bin_displacement=0.1,
+                   init_gauss_sigma=0.9, mask_init_factor=3.0, optim_init_step=0.9, optim_init_reg=0.1).eval()
+
+
+def moving_square_sequence(num_frames=7, hw=(96, 128), seed=0):
+    """Noise background with a bright textured square moving right by 3 px per frame; boxes [x, y, w, h]."""
+    rng = np.random.default_rng(seed)
+    target = rng.integers(150, 255, (20, 24, 3), dtype=np.uint8)
+    frames, boxes = [], []
+    for i in range(num_frames):
+        im = rng.integers(0, 90, hw + (3,), dtype=np.uint8)
+        x, y = 30 + 3 * i, 35
+        im[y:y + 20, x:x + 24] = target
+        frames.append(im)
+        boxes.append([x, y, 24, 20])
+    return frames, boxes
+
+
+def tracker(net, **overrides):
+    # 144 px search images keep the test fast; thresholds that always accept the target exercise the
+    # memory updates (every branch of the update schedule runs within a few frames).
+    args = dict(image_sample_size=144, seed=0, return_score_maps=True, target_not_found_threshold=-1e9,
+                distractor_threshold=1e9, hard_negative_threshold=1e9, clamp_box_per_axis=True,
+                init_train_frames=2, train_skipping=2, net_opt_iter=2, net_opt_iter_72=2, reg_net_opt_iter=2)
+    args.update(overrides)
+    return make_tracker('fcot', 'default', net=net, use_gpu=False, **args)
+
+
+def test_tracks_generated_sequence(small_net):
+    frames, boxes = moving_square_sequence()
+    t = tracker(small_net)
+    t.initialize(frames[0], {'init_bbox': boxes[0]})
+    assert t.memory.num_stored_samples == 23
+    flags = []
+    for im in frames[1:]:
+        out = t.track(im)
+        box = np.array(out['target_bbox'])
+        assert box.shape == (4,) and np.all(np.isfinite(box)) and box[2] > 0 and box[3] > 0
+        h, w = im.shape[:2]
+        assert box[0] >= 0 and box[1] >= 0 and box[0] + box[2] <= w + 1 and box[1] + box[3] <= h + 1
+        assert out['score_map'].shape == (36, 36) and out['score_map_18'].shape == (10, 10)
+        assert out['score_map_72'].shape == (37, 37) and out['reg_map'].shape == (4, 36, 36)
+        assert out['flag'] in ('normal', 'uncertain', 'hard_negative', 'not_found')
+        flags.append(out['flag'])
+    # Frames 2..3 are init-train frames, then every 2nd frame inserts the best candidate.
+    assert flags == ['normal'] * 6
+    # n = 1, 2: init-train inserts; n = 4, 6: the best candidate of each 2-frame window.
+    assert t.memory.num_stored_samples == 23 + 4
+    assert abs(float(t.memory.stored_weights.sum()) - 1.0) < 1e-5
+
+
+def test_not_found_keeps_state(small_net):
+    frames, boxes = moving_square_sequence(num_frames=3)
+    t = tracker(small_net, target_not_found_threshold=1e9)
+    t.initialize(frames[0], {'init_bbox': boxes[0]})
+    out = t.track(frames[1])
+    assert out['flag'] == 'not_found'
+    x, y, w, h = boxes[0]
+    np.testing.assert_allclose(out['target_bbox'], [x, y, w, h], atol=1e-4)
+    assert t.memory.num_stored_samples == 23
+
+
+@pytest.mark.parametrize('bad', [[10, 10, 0, 5], [10, 10, 5, -1], [float('nan'), 1, 5, 5], [500, 10, 5, 5],
+                                 [-50, -50, 10, 10], [1, 2, 3]])
+def test_bad_init_box_is_rejected(small_net, bad):
+    frames, _ = moving_square_sequence(num_frames=1)
+    with pytest.raises(ValueError):
+        tracker(small_net).initialize(frames[0], {'init_bbox': bad})
+
+
+def test_grayscale_rgba_and_changing_frame_size(small_net):
+    frames, boxes = moving_square_sequence(num_frames=4)
+    t = tracker(small_net)
+    t.initialize(frames[0][:, :, 0], {'init_bbox': boxes[0]})           # grayscale (H, W)
+    rgba = np.concatenate((frames[1], np.full(frames[1].shape[:2] + (1,), 255, np.uint8)), axis=2)
+    assert np.all(np.isfinite(t.track(rgba)['target_bbox']))              # RGBA
+    bigger = np.zeros((120, 160, 3), np.uint8)
+    bigger[:96, :128] = frames[2]
+    assert np.all(np.isfinite(t.track(bigger)['target_bbox']))            # frame size changes
+    with pytest.raises(ValueError):
+        t.track(np.zeros((96, 128, 5), np.uint8))
+
+
+def test_missing_network_file_names_path_and_setting(pytracking_local, tmp_path):
+    pytracking_local(network_path=str(tmp_path / 'nets'))
+    t = make_tracker('fcot', 'default', use_gpu=False)
+    frames, boxes = moving_square_sequence(num_frames=1)
+    with pytest.raises(FileNotFoundError) as err:
+        t.initialize(frames[0], {'init_bbox': boxes[0]})
+    assert 'fcot.pth' in str(err.value) and 'network_path' in str(err.value)
