@@ -16,6 +16,8 @@ from pytracking.tracker.base.basetracker import BaseTracker
 from pytracking.tracker.fcot import localization as loc
 from pytracking.tracker.fcot.inputs import as_rgb_frame, check_init_box
 from pytracking.tracker.fcot.memory import BestSampleBuffer, SampleMemory
+from pytracking.tracker.fcot import state as st
+from pytracking.tracker.fcot.schedule import plan_model_update
 
 
 class FCOT(BaseTracker):
@@ -34,10 +36,6 @@ class FCOT(BaseTracker):
     def _features(self, patches: torch.Tensor) -> dict:
         """``(N, 3, 288, 288)`` patches in [0, 255] -> dict of tracking features (see FCOTNet)."""
         return self.net.extract_tracking_features(self.params.net.preprocess_image(patches))
-
-    def _param_iters(self, key18: str, key72: str, key_reg: str):
-        p = self.params
-        return p.get(key18), p.get(key72), p.get(key_reg)
 
     @torch.no_grad()
     def _optimize(self, iters18: int, iters72: int, iters_reg: int):
@@ -71,6 +69,9 @@ class FCOT(BaseTracker):
         image = as_rgb_frame(image)
         x, y, w, h = check_init_box(info['init_bbox'], image.shape[:2])
         p = self.params
+        if not p.get('ues_select_sample_strategy', True):
+            raise ValueError("ues_select_sample_strategy=False is not supported (every official FCOT parameter file "
+                             "uses True: the best-scoring frame of each train_skipping window is inserted)")
         self.initialize_features()
         self.net = p.net.net
         self.device = next(self.net.parameters()).device
@@ -80,16 +81,13 @@ class FCOT(BaseTracker):
         else:
             self.rng = None
 
-        self.pos = torch.tensor([y + (h - 1) / 2, x + (w - 1) / 2])
-        self.target_sz = torch.tensor([h, w])
+        self.pos, self.target_sz, self.prev_box = st.init_state([x, y, w, h])
         sz = p.image_sample_size
         self.img_sample_sz = torch.tensor([float(sz), float(sz)])
         self.img_support_sz = self.img_sample_sz
-        self.target_scale = torch.sqrt(torch.prod(self.target_sz * p.search_area_scale)) / self.img_sample_sz[0]
-        self.base_target_sz = self.target_sz / self.target_scale
-        image_hw = torch.tensor([float(image.shape[0]), float(image.shape[1])])
-        self.min_scale_factor = torch.max(10 / self.base_target_sz)
-        self.max_scale_factor = torch.min(image_hw / self.base_target_sz)
+        bounds = st.scale_bounds(self.target_sz, p.search_area_scale, image.shape[:2], self.img_sample_sz)
+        self.target_scale, self.base_target_sz = bounds.target_scale, bounds.base_target_sz
+        self.min_scale_factor, self.max_scale_factor = bounds.min_scale_factor, bounds.max_scale_factor
 
         im = numpy_to_torch(image)
         # 23 augmented samples cropped from one expanded patch (spec §4.1 step 3).
@@ -123,7 +121,6 @@ class FCOT(BaseTracker):
         self.best_sample = BestSampleBuffer()
         self.window = fcot_hann2d(xr.shape[-1]).to(self.device) if p.window_output else None
         self.prev_pos = self.pos.clone()
-        self.prev_box = torch.tensor([y, x, y + h, x + w])
         self.losses = {}
         return {'time': time.time() - tic}
 
@@ -139,9 +136,7 @@ class FCOT(BaseTracker):
 
         # 1. Search region at the previous peak position.
         patch, coord = sample_patch(im, self.prev_pos, self.target_scale * self.img_sample_sz, self.img_sample_sz)
-        coord = coord.reshape(-1).float()
-        sample_pos = (coord[:2] + coord[2:] - 1) / 2
-        sample_scale = torch.sqrt(torch.prod((coord[2:] - coord[:2]) / self.img_sample_sz))
+        sample_pos, sample_scale = st.sample_geometry(coord, self.img_sample_sz)
         feats = self._features(patch)
         x18, x72, xr = feats['clf_18'], feats['clf_72'], feats['reg_72']
 
@@ -171,17 +166,15 @@ class FCOT(BaseTracker):
         if flag != 'not_found':
             self.prev_pos = new_pos
             if flag != 'uncertain' or p.get('update_scale_when_uncertain', True):
-                self.pos = torch.stack(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2))
-                self.target_sz = torch.stack((box[2] - box[0], box[3] - box[1]))
-                scale = torch.sqrt(torch.prod(self.target_sz) / torch.prod(self.base_target_sz))
-                self.target_scale = scale.clamp(self.min_scale_factor, self.max_scale_factor)
-        self.prev_box = torch.cat((self.pos - (self.target_sz - 1) / 2, self.pos + (self.target_sz - 1) / 2))
+                self.pos, self.target_sz = st.state_from_box(box)
+                self.target_scale = st.update_target_scale(self.target_sz, self.base_target_sz,
+                                                           self.min_scale_factor, self.max_scale_factor)
+        self.prev_box = st.state_to_box(self.pos, self.target_sz)
 
         # 5. Online update of the three models.
-        if flag not in ('not_found', 'uncertain') and p.get('update_classifier_and_regressor', True):
-            self._update(flag, (x72, x18, xr), sample_pos, sample_scale, found.max_score)
+        self._update(flag, (x72, x18, xr), sample_pos, sample_scale, found.max_score)
 
-        out_box = torch.cat((self.pos[[1, 0]] - (self.target_sz[[1, 0]] - 1) / 2, self.target_sz[[1, 0]]))
+        out_box = st.output_box(self.pos, self.target_sz)
         search = torch.cat((sample_pos[[1, 0]] - sample_scale * (self.img_support_sz - 1) / 2,
                             sample_scale * self.img_support_sz))
         out = {'target_bbox': out_box.tolist(), 'flag': flag, 'max_score': float(found.max_score),
@@ -201,23 +194,17 @@ class FCOT(BaseTracker):
         return (1 - lamda) * apply(initial) + lamda * apply(current)
 
     def _update(self, flag: str, sample, sample_pos, sample_scale, score):
-        """Memory insertion and optimisation schedule of spec §4.4."""
+        """Memory insertion and optimisation of spec §4.4, as planned by :func:`plan_model_update`."""
         p = self.params
-        n = self.frame_num - 1
+        plan = plan_model_update(flag, self.frame_num, p)
+        if plan.action == 'none':
+            return
         train_box = loc.get_training_box(self.pos, self.target_sz, sample_pos, sample_scale, p.image_sample_size)
-        init_min = p.get('init_samples_minimum_weight', None)
-        if flag == 'hard_negative':
-            self.memory.insert(sample, train_box, p.hard_negative_learning_rate, init_min)
-            self._optimize(*self._param_iters('net_opt_hn_iter', 'net_opt_hn_iter_72', 'reg_net_opt_hn_iter'))
-        elif n <= p.init_train_frames:
-            self.memory.insert(sample, train_box, p.learning_rate, init_min)
-            self._optimize(*self._param_iters('init_train_iter', 'init_train_iter_72', 'reg_init_train_iter'))
-        else:
-            if p.get('ues_select_sample_strategy', True):
-                self.best_sample.offer(sample, train_box, score)
-            if n % p.train_skipping == 0:
-                if p.get('ues_select_sample_strategy', True):
-                    sample, train_box, _ = self.best_sample.pop()
-                self.memory.insert(sample, train_box, p.learning_rate, init_min)
-                self._optimize(*self._param_iters('net_opt_update_iter', 'net_opt_update_iter_72',
-                                                  'reg_net_opt_update_iter'))
+        if plan.action in ('offer', 'offer_then_insert_best'):
+            self.best_sample.offer(sample, train_box, score)
+            if plan.action == 'offer':
+                return
+            sample, train_box, _ = self.best_sample.pop()
+        self.memory.insert(sample, train_box, plan.learning_rate, p.get('init_samples_minimum_weight', None))
+        iters72, iters18, iters_reg = plan.iters
+        self._optimize(iters18, iters72, iters_reg)
