@@ -9,6 +9,7 @@ Backends:
 - jpeg4py (libjpeg-turbo through cffi) for ``.jpg``/``.jpeg`` files when the shared library
   ``libturbojpeg`` can be loaded (Debian package ``libturbojpeg0``);
 - OpenCV (``cv2.imread``) otherwise. The first fallback emits one ``RuntimeWarning`` per process.
+  A JPEG that jpeg4py cannot decode is retried with OpenCV before an error is raised.
 Both give identical pixels for baseline JPEGs, so the choice never changes training data.
 
 Public names kept for pytracking compatibility: ``jpeg4py_loader``, ``opencv_loader``,
@@ -114,8 +115,12 @@ def imread_rgb(path):
     path = _check_file(path)
     if path.lower().endswith(_JPEG_EXTENSIONS):
         if jpeg4py_available():
-            return _jpeg4py_read(path)
-        _warn_fallback_once('libjpeg-turbo library could not be loaded')
+            try:
+                return _jpeg4py_read(path)
+            except ImageReadError:
+                pass  # e.g. an unusual JPEG variant: let OpenCV try (it raises naming the path if it fails too)
+        else:
+            _warn_fallback_once('libjpeg-turbo library could not be loaded')
     return opencv_loader(path)
 
 

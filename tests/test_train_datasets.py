@@ -1,0 +1,406 @@
+"""Training datasets on tiny trees in the real layouts, the image loader, and the synthetic generator."""
+import os
+import warnings
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import torch
+
+from dataset_trees import (decode_frame_id, frame_image, make_coco, make_got10k, make_lasot, make_trackingnet,
+                           write_jpg)
+from ltr.admin.local_settings import SettingsError
+from ltr.data import image_loader
+from ltr.data.image_loader import ImageReadError, imread_rgb
+from ltr.dataset import Got10k, Lasot, MSCOCOSeq, SyntheticGot10k, TrackingNet
+from ltr.dataset.anno_io import AnnotationFormatError, DatasetRootError, data_specs_dir
+from ltr.dataset import synthetic
+
+
+# ----------------------------------------------------------------------------------------------- image loader
+def test_imread_rgb_returns_rgb_uint8(tmp_path):
+    im = np.zeros((6, 8, 3), np.uint8)
+    im[..., 0] = 200  # red
+    path = str(tmp_path / 'red.png')
+    cv2.imwrite(path, im[:, :, ::-1])
+    out = imread_rgb(path)
+    assert out.shape == (6, 8, 3) and out.dtype == np.uint8
+    assert (out[..., 0] == 200).all() and (out[..., 2] == 0).all()
+
+
+def test_imread_rgb_gray_jpeg_has_three_channels(tmp_path):
+    path = str(tmp_path / 'g.jpg')
+    cv2.imwrite(path, np.full((5, 7), 77, np.uint8))
+    out = imread_rgb(path)
+    assert out.shape == (5, 7, 3)
+
+
+def test_imread_rgb_missing_and_corrupt_files_name_the_path(tmp_path):
+    missing = str(tmp_path / 'nope.jpg')
+    with pytest.raises(FileNotFoundError, match='nope.jpg'):
+        imread_rgb(missing)
+    corrupt = tmp_path / 'bad.jpg'
+    corrupt.write_bytes(b'not a jpeg at all' * 5)
+    with pytest.raises(ImageReadError, match='bad.jpg'):
+        imread_rgb(str(corrupt))
+    empty = tmp_path / 'empty.jpg'
+    empty.write_bytes(b'')
+    with pytest.raises(ImageReadError, match='empty.jpg'):
+        imread_rgb(str(empty))
+
+
+def test_imread_rgb_warns_once_on_fallback(tmp_path, monkeypatch):
+    path = str(tmp_path / 'a.jpg')
+    write_jpg(path, frame_image(0, 3))
+    monkeypatch.setitem(image_loader._jpeg4py_state, 'checked', True)
+    monkeypatch.setitem(image_loader._jpeg4py_state, 'available', False)
+    monkeypatch.setitem(image_loader._jpeg4py_state, 'warned', False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        imread_rgb(path)
+        imread_rgb(path)
+    fallback = [w for w in caught if 'jpeg4py' in str(w.message)]
+    assert len(fallback) == 1
+
+
+def test_imread_rgb_prefers_jpeg4py_and_retries_failures_with_opencv(tmp_path, monkeypatch):
+    path = str(tmp_path / 'a.jpg')
+    write_jpg(path, frame_image(0, 5))
+    monkeypatch.setattr(image_loader, 'jpeg4py_available', lambda: True)
+    marker = np.zeros((1, 1, 3), np.uint8)
+    monkeypatch.setattr(image_loader, '_jpeg4py_read', lambda p: marker)
+    assert imread_rgb(path) is marker
+    png = str(tmp_path / 'a.png')
+    cv2.imwrite(png, np.zeros((2, 2, 3), np.uint8))
+    assert imread_rgb(png).shape == (2, 2, 3)  # non-JPEG files always go through OpenCV
+
+    def failing(p):
+        raise ImageReadError('jpeg4py failed on ' + p)
+    monkeypatch.setattr(image_loader, '_jpeg4py_read', failing)
+    assert decode_frame_id(imread_rgb(path)) == 5
+
+
+# -------------------------------------------------------------------------------------------------- GOT-10k
+def test_got10k_reads_boxes_visibility_meta_and_frames(tmp_path):
+    absence = {1: [0] * 5 + [1] * 3 + [0] * 22}
+    cover = {1: [8] * 10 + [0, 0] + [4] * 18}
+    root = make_got10k(str(tmp_path / 'train'), absence=absence, cover=cover)
+    ds = Got10k(root)
+    assert ds.get_name() == 'got10k' and ds.get_num_sequences() == 3 and len(ds) == 3
+    assert ds.is_video_sequence() and ds.has_class_info() and ds.has_occlusion_info()
+
+    info = ds.get_sequence_info(1)
+    assert info['bbox'].shape == (30, 4) and info['bbox'].dtype == torch.float32
+    assert torch.equal(info['bbox'][7], torch.tensor([9.0, 3.0, 10.0, 8.0]))
+    expected_visible = torch.ones(30, dtype=torch.bool)
+    expected_visible[5:8] = False   # absent
+    expected_visible[10:12] = False  # cover 0
+    assert torch.equal(info['visible'], expected_visible)
+    assert info['valid'].all()
+    assert torch.allclose(info['visible_ratio'][12], torch.tensor(0.5))
+
+    frames, anno, meta = ds.get_frames(1, [3, 12, 3], info)
+    assert len(frames) == 3 and frames[0].shape == (48, 64, 3) and frames[0].dtype == np.uint8
+    assert [decode_frame_id(f) for f in frames] == [3, 12, 3]
+    assert frames[0] is not frames[2]  # repeated ids give independent arrays
+    assert torch.equal(anno['bbox'][1], info['bbox'][12])
+    assert set(anno) == {'bbox', 'valid', 'visible', 'visible_ratio'}
+    assert meta['object_class_name'] == 'class1' and meta['motion_class'] == 'walking'
+    assert meta['major_class'] == 'animal' and meta['root_class'] == 'object' and meta['motion_adverb'] == 'slowly'
+    assert ds.get_class_name(0) == 'class0'
+    assert sorted(ds.get_class_list()) == ['class0', 'class1']
+    assert ds.get_sequences_in_class('class0') == [0, 2]
+
+
+def test_got10k_zero_size_box_is_invalid_and_invisible(tmp_path):
+    root = make_got10k(str(tmp_path / 'train'), num_frames=(21,))
+    gt = os.path.join(root, 'GOT-10k_Train_000001', 'groundtruth.txt')
+    lines = Path(gt).read_text().splitlines()
+    lines[4] = '5,3,0,8'
+    Path(gt).write_text('\n'.join(lines) + '\n')
+    info = Got10k(root).get_sequence_info(0)
+    assert not info['valid'][4] and not info['visible'][4] and info['visible'][3]
+
+
+def test_got10k_splits_index_list_txt(tmp_path):
+    n_list = 9335
+    names = ['GOT-10k_Train_{:06d}'.format(i + 1) for i in range(n_list)]
+    vot_train = [int(v) for v in Path(data_specs_dir(), 'got10k_vot_train_split.txt').read_text().split()]
+    first = vot_train[0]
+    make_got10k(str(tmp_path / 'train'), num_frames=(21,), names=[names[first]], list_names=names)
+    ds = Got10k(str(tmp_path / 'train'), split='vottrain')
+    assert ds.get_num_sequences() == 7086
+    assert ds.sequence_list[:3] == [names[i] for i in vot_train[:3]]
+    assert ds.get_sequence_info(0)['bbox'].shape == (21, 4)
+    with pytest.raises(ValueError, match="allowed: \\['train', 'val', 'vottrain', 'votval'\\]"):
+        Got10k(str(tmp_path / 'train'), split='test')
+
+
+def test_got10k_split_index_beyond_list_names_the_split_file(tmp_path):
+    root = make_got10k(str(tmp_path / 'train'))
+    with pytest.raises(DatasetRootError, match='got10k_vot_val_split.txt.*list.txt has only 3'):
+        Got10k(root, split='votval')
+
+
+def test_got10k_wrong_root_names_the_local_py_field(tmp_path):
+    (tmp_path / 'GOT-10k').mkdir()
+    with pytest.raises(DatasetRootError, match="got10k_dir"):
+        Got10k(str(tmp_path / 'GOT-10k'))
+    with pytest.raises(DatasetRootError, match="got10k_dir"):
+        Got10k(str(tmp_path / 'does_not_exist'))
+    make_got10k(str(tmp_path / 'GOT-10k' / 'train'))
+    with pytest.raises(DatasetRootError, match="point to the 'train' subfolder"):
+        Got10k(str(tmp_path / 'GOT-10k'))
+
+
+def test_got10k_root_from_local_settings(tmp_path, ltr_local):
+    root = make_got10k(str(tmp_path / 'train'))
+    ltr_local(got10k_dir=root)
+    assert Got10k().get_num_sequences() == 3
+    ltr_local()  # got10k_dir empty
+    with pytest.raises(SettingsError, match='got10k_dir'):
+        Got10k()
+
+
+def test_got10k_missing_and_corrupt_frames_name_the_path(tmp_path):
+    root = make_got10k(str(tmp_path / 'train'))
+    ds = Got10k(root)
+    os.remove(os.path.join(root, 'GOT-10k_Train_000001', '00000005.jpg'))
+    with pytest.raises(FileNotFoundError, match='GOT-10k_Train_000001.*00000005.jpg'):
+        ds.get_frames(0, [4])
+    with open(os.path.join(root, 'GOT-10k_Train_000002', '00000002.jpg'), 'wb') as f:
+        f.write(b'\xff\xd8garbage')
+    with pytest.raises(ImageReadError, match='00000002.jpg'):
+        ds.get_frames(1, [1])
+
+
+def test_got10k_bad_box_file_names_file_and_line(tmp_path):
+    root = make_got10k(str(tmp_path / 'train'))
+    gt = os.path.join(root, 'GOT-10k_Train_000002', 'groundtruth.txt')
+    lines = Path(gt).read_text().splitlines()
+    lines[6] = '1,2,3'
+    Path(gt).write_text('\n'.join(lines) + '\n')
+    with pytest.raises(AnnotationFormatError, match=r'groundtruth.txt:7: expected 4 values.*got 3'):
+        Got10k(root).get_sequence_info(1)
+    lines[6] = '1,2,3,abc'
+    Path(gt).write_text('\n'.join(lines) + '\n')
+    with pytest.raises(AnnotationFormatError, match=r'groundtruth.txt:7: non-numeric'):
+        Got10k(root).get_sequence_info(1)
+
+
+def test_got10k_label_length_mismatch_names_the_file(tmp_path):
+    root = make_got10k(str(tmp_path / 'train'), num_frames=(21,), cover={0: [8] * 20})
+    with pytest.raises(AnnotationFormatError, match='cover.label.*20 values.*21 frames'):
+        Got10k(root).get_sequence_info(0)
+
+
+# ---------------------------------------------------------------------------------------------------- LaSOT
+def test_lasot_visibility_from_occlusion_and_out_of_view(tmp_path):
+    occ = {'bird-10': [0] * 3 + [1] * 2 + [0] * 25}
+    oov = {'bird-10': [0] * 20 + [1] * 10}
+    root = make_lasot(str(tmp_path / 'LaSOT'), occlusion=occ, out_of_view=oov)
+    ds = Lasot(root)
+    assert ds.get_name() == 'lasot'
+    assert ds.sequence_list == ['airplane-1', 'airplane-10', 'bird-10']
+    assert ds.get_class_list() == ['airplane', 'bird']
+    assert ds.get_sequences_in_class('airplane') == [0, 1]
+    info = ds.get_sequence_info(2)
+    expected = torch.ones(30, dtype=torch.bool)
+    expected[3:5] = False
+    expected[20:] = False
+    assert torch.equal(info['visible'], expected)
+    frames, anno, meta = ds.get_frames(2, [0, 29])
+    assert [decode_frame_id(f) for f in frames] == [0, 29]
+    assert meta['object_class_name'] == 'bird'
+    assert torch.equal(anno['bbox'][1], torch.tensor([31.0, 3.0, 10.0, 8.0]))
+
+
+def test_lasot_vid_ids_and_train_split(tmp_path):
+    root = make_lasot(str(tmp_path / 'LaSOT'))
+    assert Lasot(root, vid_ids=[10]).sequence_list == ['airplane-10', 'bird-10']
+    ds = Lasot(root, split='train')  # the split's first sequence (airplane-10) exists
+    assert ds.get_num_sequences() == 1120 and ds.sequence_list[0] == 'airplane-10'
+    with pytest.raises(FileNotFoundError, match='airplane-11'):
+        ds.get_sequence_info(1)
+
+
+def test_lasot_wrong_root_names_the_field(tmp_path):
+    (tmp_path / 'empty').mkdir()
+    with pytest.raises(DatasetRootError, match='lasot_dir'):
+        Lasot(str(tmp_path / 'empty'))
+    make_lasot(str(tmp_path / 'LaSOT'))
+    with pytest.raises(DatasetRootError, match='lasot_dir'):
+        Lasot(str(tmp_path / 'LaSOT' / 'airplane'))  # one level too deep
+
+
+# ---------------------------------------------------------------------------------------------- TrackingNet
+def test_trackingnet_sets_and_frames(tmp_path):
+    root = make_trackingnet(str(tmp_path / 'TrackingNet'))
+    ds = TrackingNet(root, set_ids=[0, 1])
+    assert ds.get_name() == 'trackingnet'
+    assert ds.sequence_list == [(0, 'vidA'), (0, 'vidB'), (1, 'vidC')]
+    assert TrackingNet(root, set_ids=[1]).sequence_list == [(1, 'vidC')]
+    info = ds.get_sequence_info(2)
+    assert info['bbox'].shape == (21, 4) and torch.equal(info['visible'], info['valid'])
+    frames, anno, meta = ds.get_frames(2, [0, 10, 20])
+    assert [decode_frame_id(f) for f in frames] == [0, 10, 20]
+    assert ds.get_class_name(0) == 'Unknown'
+    with pytest.raises(DatasetRootError, match='trackingnet_dir.*TRAIN_2'):
+        TrackingNet(root, set_ids=[0, 2])
+    with pytest.raises(ValueError, match='0..11'):
+        TrackingNet(root, set_ids=[12])
+
+
+# ------------------------------------------------------------------------------------------------------ COCO
+def test_coco_annotations_are_one_frame_sequences(tmp_path):
+    pytest.importorskip('pycocotools')
+    root, anns = make_coco(str(tmp_path / 'coco'))
+    ds = MSCOCOSeq(root)
+    assert ds.get_name() == 'coco' and not ds.is_video_sequence()
+    assert ds.sequence_list == [11, 12, 14]  # crowd annotation 13 dropped
+    info = ds.get_sequence_info(2)
+    assert torch.equal(info['bbox'], torch.tensor([[10.0, 12.0, 14.0, 16.0]]))
+    assert info['visible'].tolist() == [True]
+    frames, anno, meta = ds.get_frames(2, [0, 0, 0])
+    assert len(frames) == 3 and decode_frame_id(frames[0]) == 2 and frames[0] is not frames[1]
+    assert all(torch.equal(b, torch.tensor([10.0, 12.0, 14.0, 16.0])) for b in anno['bbox'])
+    assert meta['object_class_name'] == 'dog' and meta['major_class'] == 'animal'
+    assert ds.get_sequences_in_class('person') == [0]
+    masked = MSCOCOSeq(root, with_mask=True).get_sequence_info(0)
+    assert masked['mask'].shape == (1, 48, 64) and masked['mask'][0, 10, 10] == 1 and masked['mask'][0, 30, 50] == 0
+
+
+def test_coco_wrong_root_names_the_field(tmp_path):
+    pytest.importorskip('pycocotools')
+    root, _ = make_coco(str(tmp_path / 'coco'))
+    with pytest.raises(DatasetRootError, match='coco_dir.*instances_train2014.json'):
+        MSCOCOSeq(root, version='2014')
+    os.rename(os.path.join(root, 'images', 'train2017'), os.path.join(root, 'train2017'))
+    assert MSCOCOSeq(root).get_num_sequences() == 3  # official zip layout accepted
+    os.rename(os.path.join(root, 'train2017'), os.path.join(root, 'elsewhere'))
+    with pytest.raises(DatasetRootError, match='coco_dir.*no image folder'):
+        MSCOCOSeq(root)
+
+
+# ------------------------------------------------------------------------------------------------ synthetic
+_SYN = dict(num_sequences=3, num_frames=24, size=(96, 72), seed=5, p_occlusion=1.0)
+
+
+def _tree_bytes(folder):
+    out = {}
+    for dirpath, _, files in os.walk(folder):
+        for f in files:
+            p = os.path.join(dirpath, f)
+            out[os.path.relpath(p, folder)] = Path(p).read_bytes()
+    return out
+
+
+def test_synthetic_is_deterministic_and_seed_dependent(tmp_path):
+    a = synthetic.generate_synthetic_dataset(str(tmp_path / 'a'), **_SYN)
+    b = synthetic.generate_synthetic_dataset(str(tmp_path / 'b'), **_SYN)
+    c = synthetic.generate_synthetic_dataset(str(tmp_path / 'c'), **dict(_SYN, seed=6))
+    ta, tb, tc = _tree_bytes(a), _tree_bytes(b), _tree_bytes(c)
+    assert ta == tb
+    assert set(ta) == set(tc) and ta['synthetic_000001/groundtruth.txt'] != tc['synthetic_000001/groundtruth.txt']
+    assert 'list.txt' in ta and 'synthetic_000003/00000024.jpg' in ta and 'synthetic_000001/meta_info.ini' in ta
+
+
+def test_synthetic_read_by_got10k_loader(tmp_path):
+    folder = synthetic.generate_synthetic_dataset(str(tmp_path / 'syn'), **_SYN)
+    ds = Got10k(folder)
+    assert ds.get_num_sequences() == 3
+    for seq_id in range(3):
+        info = ds.get_sequence_info(seq_id)
+        bbox = info['bbox']
+        assert bbox.shape == (24, 4) and info['valid'].all()
+        # Boxes stay inside the frame.
+        assert (bbox[:, :2] >= 0).all()
+        assert (bbox[:, 0] + bbox[:, 2] <= 96).all() and (bbox[:, 1] + bbox[:, 3] <= 72).all()
+        frames, anno, meta = ds.get_frames(seq_id, [0, 23])
+        assert frames[0].shape == (72, 96, 3)
+        assert meta['object_class_name'] in synthetic.PHOTO_NAMES
+    # p_occlusion=1: every sequence is crossed by an occluder, so some frames are partly covered.
+    covers = torch.cat([ds.get_sequence_info(i)['visible_ratio'] for i in range(3)])
+    assert (covers < 1).any()
+
+
+def test_synthetic_target_pixels_match_box():
+    """With uniformly coloured photos, the target colour fills exactly the box (when there is no distractor)."""
+    colours = {'red': (255, 0, 0), 'green': (0, 255, 0), 'blue': (0, 0, 255)}
+    photos = {n: np.tile(np.array(c, np.uint8), (100, 120, 1)) for n, c in colours.items()}
+    checked = 0
+    for i in range(20):
+        video = synthetic.render_sequence(np.random.default_rng([7, i]), 6, (80, 60), p_occlusion=0.0, photos=photos)
+        assert (video['cover'] == 8).all() and (video['absence'] == 0).all()
+        target = np.array(colours[video['meta']['object_class']])
+        for frame, (x, y, w, h) in zip(video['frames'], video['bbox'].tolist()):
+            is_target = (frame == target).all(axis=2)
+            assert is_target[y:y + h, x:x + w].all()
+            if video['meta']['num_distractors'] == 0:
+                assert is_target.sum() == w * h
+                checked += 1
+    assert checked > 0
+
+
+def test_synthetic_cover_labels():
+    cover = synthetic.cover_from_fraction([1.0, 0.999, 0.5, 0.01, 0.0])
+    assert cover.tolist() == [8, 7, 4, 1, 0]
+
+
+def test_synthetic_occlusion_sets_absence_when_fully_hidden(tmp_path):
+    found_full = False
+    for i in range(12):
+        v = synthetic.render_sequence(np.random.default_rng([1, i]), 40, (96, 72), p_occlusion=1.0)
+        assert ((v['cover'] == 0) == (v['absence'] == 1)).all()
+        found_full |= bool((v['cover'] == 0).any())
+        assert (v['cover'] < 8).any()
+    assert found_full
+
+
+def test_ensure_synthetic_dataset_generates_then_validates(tmp_path):
+    folder = str(tmp_path / 'syn')
+    assert synthetic.ensure_synthetic_dataset(folder, **_SYN) == folder
+    mtime = os.path.getmtime(os.path.join(folder, 'list.txt'))
+    assert synthetic.ensure_synthetic_dataset(folder) == folder  # validates only
+    assert os.path.getmtime(os.path.join(folder, 'list.txt')) == mtime
+    with pytest.raises(ValueError, match='num_sequences: existing 3 vs requested 4'):
+        synthetic.ensure_synthetic_dataset(folder, num_sequences=4)
+    os.remove(os.path.join(folder, 'synthetic_000002', '00000007.jpg'))
+    with pytest.raises(FileNotFoundError, match='00000007.jpg'):
+        synthetic.ensure_synthetic_dataset(folder)
+    (tmp_path / 'other').mkdir()
+    (tmp_path / 'other' / 'x.txt').write_text('x')
+    with pytest.raises(FileExistsError, match='not a synthetic dataset'):
+        synthetic.ensure_synthetic_dataset(str(tmp_path / 'other'))
+
+
+def test_synthetic_command_line(tmp_path, capsys):
+    out = str(tmp_path / 'cli')
+    rc = synthetic.main([out, '--num_sequences', '2', '--num_frames', '21', '--size', '64', '48', '--seed', '1'])
+    assert rc == 0 and 'Wrote' in capsys.readouterr().out
+    assert Path(out, 'list.txt').read_text().split() == ['synthetic_000001', 'synthetic_000002']
+    rc = synthetic.main([out, '--num_sequences', '2', '--num_frames', '21', '--size', '64', '48', '--seed', '1'])
+    assert rc == 0 and 'Validated' in capsys.readouterr().out
+
+
+def test_synthetic_dataset_class_reads_synthetic_dir(tmp_path, ltr_local):
+    folder = synthetic.generate_synthetic_dataset(str(tmp_path / 'syn'), **_SYN)
+    ltr_local(synthetic_dir=folder)
+    ds = SyntheticGot10k()
+    assert ds.get_name() == 'synthetic' and ds.get_num_sequences() == 3
+    with pytest.raises(DatasetRootError, match='synthetic_dir'):
+        SyntheticGot10k(str(tmp_path))
+
+
+def test_synthetic_readable_by_pytracking_evaluation_dataset(tmp_path, pytracking_local):
+    syntheticdataset = pytest.importorskip('pytracking.evaluation.syntheticdataset')
+    folder = synthetic.generate_synthetic_dataset(str(tmp_path / 'syn'), **_SYN)
+    pytracking_local(synthetic_path=folder)
+    seqs = syntheticdataset.SyntheticDataset().get_sequence_list()
+    assert len(seqs) == 3
+    seq = seqs[0]
+    assert len(seq.frames) == 24 and seq.frames[0].endswith('00000001.jpg')
+    gt = Got10k(folder).get_sequence_info(0)
+    np.testing.assert_allclose(np.asarray(seq.ground_truth_rect), gt['bbox'].numpy())
+    np.testing.assert_array_equal(np.asarray(seq.target_visible), gt['visible'].numpy())
