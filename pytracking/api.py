@@ -39,7 +39,7 @@ def make_tracker(tracker_name: str = 'fcot', param_name: str = 'default',
         raise RuntimeError("use_gpu=True but CUDA is not available; pass use_gpu=False (or None for automatic)")
     params.use_gpu = use_gpu
     for name, value in param_overrides.items():
-        if not params.has(name) and name not in ('seed', 'return_score_maps'):
+        if not params.has(name):
             raise ValueError(f"unknown parameter {name!r} for {tracker_name}/{param_name}")
         setattr(params, name, value)
     if net is not None:

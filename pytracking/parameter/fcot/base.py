@@ -52,13 +52,17 @@ COMMON = dict(
     # Fix (not official): clamp decoded boxes per axis to the image; official clamps both axes to [1, max(H, W)].
     clamp_box_per_axis=False,
     vot_anno_conversion_type='preserve_area',
+    # Tooling (not official): per-stage timing, score maps in the output dict, seed of the init augmentation.
+    profile=False,
+    return_score_maps=False,
+    seed=None,
     net='fcot.pth',
 )
 
 
 def fcot_parameters(**overrides) -> TrackerParams:
     """Build the parameters: :data:`COMMON` updated with ``overrides`` (unknown names are rejected)."""
-    unknown = sorted(set(overrides) - set(COMMON) - {'seed'})
+    unknown = sorted(set(overrides) - set(COMMON))
     if unknown:
         raise ValueError(f"unknown FCOT parameter(s) {unknown}; allowed: {sorted(COMMON)}")
     values = dict(COMMON)

@@ -16,6 +16,7 @@ from pytracking.tracker.base.basetracker import BaseTracker
 from pytracking.tracker.fcot import localization as loc
 from pytracking.tracker.fcot.inputs import as_rgb_frame, check_init_box
 from pytracking.tracker.fcot.memory import BestSampleBuffer, SampleMemory
+from pytracking.tracker.fcot.profiling import StageTimer
 from pytracking.tracker.fcot import state as st
 from pytracking.tracker.fcot.schedule import plan_model_update
 
@@ -122,6 +123,10 @@ class FCOT(BaseTracker):
         self.window = fcot_hann2d(xr.shape[-1]).to(self.device) if p.window_output else None
         self.prev_pos = self.pos.clone()
         self.losses = {}
+        self.timer = StageTimer(p.get('profile', False), self.device)
+        if self.visdom is not None:  # debug sink attached (visdom / PNG files): see fcot/debug.py
+            from pytracking.tracker.fcot import debug as fcot_debug
+            fcot_debug.send_initialize(self, image, [x, y, w, h], time.time() - tic)
         return {'time': time.time() - tic}
 
     # ------------------------------------------------------------------ tracking
@@ -129,18 +134,22 @@ class FCOT(BaseTracker):
         """Track one frame; returns ``{'target_bbox': [x, y, w, h], 'flag', 'max_score', 'search_area'}``
         (plus ``score_map_18/72``, ``score_map`` and ``reg_map`` when ``params.return_score_maps``)."""
         p = self.params
-        image = as_rgb_frame(image)
-        self.frame_num += 1
-        im = numpy_to_torch(image)
-        image_hw = (image.shape[0], image.shape[1])
-
-        # 1. Search region at the previous peak position.
-        patch, coord = sample_patch(im, self.prev_pos, self.target_scale * self.img_sample_sz, self.img_sample_sz)
-        sample_pos, sample_scale = st.sample_geometry(coord, self.img_sample_sz)
-        feats = self._features(patch)
+        debug_tic = time.perf_counter() if self.visdom is not None else None
+        timer = self.timer
+        timer.new_frame()
+        with timer.stage('crop'):
+            image = as_rgb_frame(image)
+            self.frame_num += 1
+            im = numpy_to_torch(image)
+            image_hw = (image.shape[0], image.shape[1])
+            # 1. Search region at the previous peak position.
+            patch, coord = sample_patch(im, self.prev_pos, self.target_scale * self.img_sample_sz, self.img_sample_sz)
+            sample_pos, sample_scale = st.sample_geometry(coord, self.img_sample_sz)
+        with timer.stage('network'):
+            feats = self._features(patch)
         x18, x72, xr = feats['clf_18'], feats['clf_72'], feats['reg_72']
 
-        with torch.no_grad():
+        with torch.no_grad(), timer.stage('localization'):
             # 2. Blended scores of the current and initial classifiers, fused over the two scales.
             s18 = self._blend(p.lamda_18, lambda f: self.net.classifier_18.classify(f, x18.unsqueeze(1)),
                               self.filter_18, self.init_filter_18)
@@ -151,6 +160,7 @@ class FCOT(BaseTracker):
                                           img_support_sz=float(self.img_support_sz[0]))
             new_pos = sample_pos + loc.translation_vector(found.disp, sample_scale, float(self.img_support_sz[0]),
                                                           xr.shape[-1])
+        with torch.no_grad(), timer.stage('decode'):
             # 3. Anchor-free box at the peak from the blended regression models.
             reg = self._blend(p.reg_lamda, lambda f: self.net.regressor_72.regress(f, xr.unsqueeze(1)),
                               self.reg_filter, self.init_reg_filter)
@@ -172,7 +182,8 @@ class FCOT(BaseTracker):
         self.prev_box = st.state_to_box(self.pos, self.target_sz)
 
         # 5. Online update of the three models.
-        self._update(flag, (x72, x18, xr), sample_pos, sample_scale, found.max_score)
+        with timer.stage('update'):
+            self._update(flag, (x72, x18, xr), sample_pos, sample_scale, found.max_score)
 
         out_box = st.output_box(self.pos, self.target_sz)
         search = torch.cat((sample_pos[[1, 0]] - sample_scale * (self.img_support_sz - 1) / 2,
@@ -182,7 +193,17 @@ class FCOT(BaseTracker):
         if p.get('return_score_maps', False):
             out.update(score_map_18=s18[0, 0].cpu(), score_map_72=s72[0, 0].cpu(), score_map=fused[0, 0].cpu(),
                        reg_map=reg[0, 0].cpu())
+        if self.visdom is not None:  # debug sink attached (visdom / PNG files): see fcot/debug.py
+            from pytracking.tracker.fcot import debug as fcot_debug
+            fcot_debug.send_track(self, image, out, (s18, s72, fused, reg), time.perf_counter() - debug_tic)
         return out
+
+    def visdom_draw_tracking(self, image, box, segmentation=None):
+        """The runner's per-frame 'Tracking' call: skipped when initialize/track already sent this frame
+        (with the search area) to the debug sink."""
+        if self.visdom is None or getattr(self, '_debug_drawn_frame', None) == getattr(self, 'frame_num', None):
+            return
+        super().visdom_draw_tracking(image, box, segmentation)
 
     @staticmethod
     def _blend(lamda: float, apply, current, initial):
