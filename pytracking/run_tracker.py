@@ -7,6 +7,8 @@ Usage (from ``pytracking/``, from the repo root, or as ``python -m pytracking.ru
 Results: ``<results_path>/<tracker>/<param>[_<runid:03d>]/<seq>.txt`` (tab-separated
 [x, y, w, h] per frame, image pixels; floats, or integers with ``--int_results``)
 and ``<seq>_time.txt``. Complete results are skipped, partial ones redone.
+``--dataset vot`` runs the VOT2018 reset protocol (``pytracking/evaluation/vot_protocol.py``; results in
+``<results_dir>/baseline/<seq>/<seq>_001.txt``) unless ``--vot_ope`` is given.
 Exit status: 0 when every sequence ran or was skipped, 1 when a sequence failed (the failures
 are listed at the end), 2 for a usage error or a wrong path in the settings file (local.py).
 """
@@ -24,7 +26,7 @@ __all__ = ['run_tracker', 'main', 'str2bool']
 
 
 def run_tracker(tracker_name, tracker_param, run_id=None, dataset_name='otb', sequence=None, debug=0, threads=0,
-                visdom_info=None, int_results=False):
+                visdom_info=None, int_results=False, save_debug=None, vot_ope=False):
     """Run one tracker setting on a dataset (or one sequence of it); returns a RunSummary.
 
     args:
@@ -37,14 +39,25 @@ def run_tracker(tracker_name, tracker_param, run_id=None, dataset_name='otb', se
         threads - number of worker processes (0: sequential).
         visdom_info - dict with 'use_visdom', 'server', 'port'.
         int_results - write integer box files (pytracking format) instead of floats.
+        save_debug - folder for the debug panels as PNG files (with debug > 0): <folder>/<seq>/<panel>/<frame>.png
+                     and <folder>/<seq>/summary.png.
+        vot_ope - for the 'vot' dataset, run one-pass instead of the VOT2018 reset protocol.
+
+    The 'vot' dataset runs the supervised (reset) protocol of pytracking.evaluation.vot_protocol
+    (results in <results_dir>/baseline/<seq>/<seq>_001.txt) unless vot_ope is set.
     """
     from pytracking.evaluation import SequenceList, Tracker, get_dataset, run_dataset
 
-    visdom_info = {} if visdom_info is None else visdom_info
+    visdom_info = {} if visdom_info is None else dict(visdom_info)
+    if save_debug:
+        visdom_info['save_debug'] = save_debug
     dataset = get_dataset(dataset_name)
     if sequence is not None:
         dataset = SequenceList([dataset[sequence]])
     trackers = [Tracker(tracker_name, tracker_param, run_id)]
+    if str(dataset_name).lower() == 'vot' and not vot_ope:
+        from pytracking.evaluation.vot_protocol import run_vot_dataset
+        return run_vot_dataset(dataset, trackers, debug, threads)
     return run_dataset(dataset, trackers, debug, threads, visdom_info=visdom_info, int_results=int_results)
 
 
@@ -73,8 +86,13 @@ def build_parser():
                         help='Use visdom for debug visualization (true/false, 1/0, yes/no).')
     parser.add_argument('--visdom_server', type=str, default='127.0.0.1', help='Server for visdom.')
     parser.add_argument('--visdom_port', type=int, default=8097, help='Port for visdom.')
+    parser.add_argument('--save_debug', type=str, default=None, metavar='DIR',
+                        help='With --debug N: write the debug panels as PNG files per frame into DIR '
+                             '(DIR/<sequence>/<panel>/<frame>.png and a DIR/<sequence>/summary.png montage).')
     parser.add_argument('--int_results', action='store_true',
                         help='Write integer boxes (truncated, pytracking format) instead of floats.')
+    parser.add_argument('--vot_ope', action='store_true',
+                        help="Dataset 'vot': run one-pass instead of the VOT2018 reset protocol.")
     return parser
 
 
@@ -90,7 +108,8 @@ def main(argv=None):
                               _sequence_arg(args.sequence), args.debug, args.threads,
                               {'use_visdom': args.use_visdom, 'server': args.visdom_server,
                                'port': args.visdom_port},
-                              int_results=args.int_results)
+                              int_results=args.int_results, save_debug=args.save_debug,
+                              vot_ope=args.vot_ope)
     except SettingsError as e:  # a wrong path in local.py: the message says what to fix
         print('{}: error: {}'.format(parser.prog, e), file=sys.stderr)
         return 2

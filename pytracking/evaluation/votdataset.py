@@ -7,7 +7,8 @@ and frames ``<vot_path>/<seq>/color/%08d.jpg`` for 1..N.
 Polygons are kept as ``Sequence.ground_truth_poly`` ((N, 8) float64; None for
 rectangle files) and converted to their axis-aligned min/max box
 [x_min, y_min, x_max - x_min, y_max - y_min] for ``ground_truth_rect``.
-The restart (supervised) protocol is not run here: use the VOT toolkit.
+This class only builds the sequences; ``run_tracker.py ... --dataset vot`` runs the
+restart (supervised) protocol of :mod:`pytracking.evaluation.vot_protocol` on them.
 The 60 names come from ``dataset_specs/vot2018.txt``.
 """
 import os
