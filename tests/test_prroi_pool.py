@@ -231,12 +231,21 @@ def test_channels_last_and_noncontiguous_input():
     out_nc = prroi_pool2d(big[:, ::2], rois, 3, 3, 0.25)
     assert torch.allclose(out_cl, ref, atol=1e-6)
     assert torch.allclose(out_nc, ref, atol=1e-6)
+    # feature gradients agree as well
+    g = torch.randn(ref.shape, generator=gen)
+    grads = []
+    for f in (feats, feats.contiguous(memory_format=torch.channels_last)):
+        f = f.detach().requires_grad_(True)
+        (prroi_pool2d(f, rois, 3, 3, 0.25) * g).sum().backward()
+        grads.append(f.grad)
+    assert torch.allclose(grads[0], grads[1], atol=1e-6)
 
 
 def test_gradcheck_features():
     gen = torch.Generator().manual_seed(4)
     feats = torch.randn(2, 2, 5, 6, generator=gen, dtype=torch.float64, requires_grad=True)
-    rois = torch.tensor([[0, 0.3, -0.7, 4.2, 3.1], [1, 2.2, 1.4, 6.9, 5.6], [1, 1.1, 1.2, 1.6, 1.5]],
+    rois = torch.tensor([[0, 0.3, -0.7, 4.2, 3.1], [1, 2.2, 1.4, 6.9, 5.6], [1, 1.1, 1.2, 1.6, 1.5],
+                         [1, -2.5, -1.5, 7.5, 6.5]],        # larger than the map in both directions
                         dtype=torch.float64)
     assert torch.autograd.gradcheck(lambda f: prroi_pool2d(f, rois, 2, 2, 1.0), (feats,))
 
@@ -285,7 +294,9 @@ def test_input_validation():
 
 def test_official_import_path():
     from ltr.external.PreciseRoIPooling.pytorch.prroi_pool import PrRoIPool2D as Shim
+    from ltr.external.PreciseRoIPooling.pytorch.prroi_pool.functional import prroi_pool2d as shim_fn
     assert Shim is PrRoIPool2D
+    assert shim_fn is prroi_pool2d
     m = Shim(3, 5, 1.0 / 16)
     assert (m.pooled_height, m.pooled_width, m.spatial_scale) == (3, 5, 1.0 / 16)
     assert len(list(m.parameters())) == 0

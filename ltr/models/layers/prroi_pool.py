@@ -12,9 +12,11 @@ functions, so the integral has the closed form
     Wx[k, q, j] = integral_{xa}^{xb} max(0, 1 - |x - j|) dx,
 
 with [xa, xb] the x-extent of bin q (likewise for y). Only cells whose tent overlaps the box can have a
-non-zero weight, so each box is restricted to a window of L cells (L is the largest box extent in cells
-plus 2, computed once per call); features are gathered once per window and contracted with the two small
-weight tensors. Gradients flow to the features and to the roi coordinates.
+non-zero weight, so each box is restricted to a window of Ly x Lx cells (the largest box extent in cells
+plus 2, at most the map size, computed once per call). Each window is placed inside the map (cells of the
+window that the box does not reach get weight 0), so every window row is one contiguous run of Lx*C values
+of the channels-last map: the windows are gathered once as K*Ly such runs and contracted with the two small
+weight tensors (two batched matmuls). Gradients flow to the features and to the roi coordinates.
 
 Box convention: rois are (K, 5) rows (batch_index, x0, y0, x1, y1) in input-image pixels (0-based), which
 are multiplied by ``spatial_scale`` to obtain feature-map coordinates. The roi size is clamped at >= 0;
@@ -35,10 +37,10 @@ def _tent_antiderivative(t):
 
 
 def _window(start, end, size):
-    """First cell and length of the window covering [start, end] (feature cells) along an axis of `size` cells.
+    """Cells whose tent can overlap [start, end] (feature cells) along one axis of ``size`` cells.
 
-    Cells outside [0, size-1] never contribute, so only the part of the roi inside [-1, size] matters.
-    Returns first (K,) int64 and the window length needed by the roi, (K,) int64.
+    Only cells 0..size-1 exist (outside samples are 0), so the roi is clipped to [-1, size] first.
+    Returns first (K,) int64 (may be -1 or size) and the number of cells from there, (K,) int64.
     """
     first = torch.floor(start.detach().clamp(-1.0, float(size))).long()
     last = torch.floor(end.detach().clamp(-1.0, float(size))).long() + 1
@@ -46,31 +48,64 @@ def _window(start, end, size):
 
 
 def _axis_weights(start, bin_size, num_bins, size, first, length):
-    """Window indices and tent-integral weights along one axis.
+    """Window start and tent-integral weights along one axis.
 
     Args:
         start: (K,) first coordinate of each roi in feature-map cells.
         bin_size: (K,) bin extent in cells (>= 0).
         num_bins: number of bins along this axis.
         size: feature-map extent along this axis (H or W).
-        first: (K,) int64 first cell of each roi's window.
-        length: window length L (python int, the same for all rois).
+        first: (K,) int64 first cell each roi needs (from ``_window``).
+        length: window length L (python int, the same for all rois, L <= size).
 
     Returns:
-        idx: (K, L) int64 cell indices, clamped into [0, size - 1].
-        weights: (K, num_bins, L) integrals of the tent of each cell over each bin (0 for cells outside the map).
+        win_start: (K,) int64, first cell of the window, with 0 <= win_start <= size - L. The window
+            win_start + arange(L) contains every cell in [0, size-1] that the roi needs, because it needs at
+            most L consecutive cells.
+        weights: (K, num_bins, L) integral of the tent of each window cell over each bin.
     """
-    cells = first[:, None] + torch.arange(length, device=start.device)               # (K, L)
-    valid = (cells >= 0) & (cells < size)
-    cell_pos = cells.to(start.dtype)
+    win_start = first.clamp(0, size - length)
+    cell_pos = (win_start[:, None] + torch.arange(length, device=start.device)).to(start.dtype)   # (K, L)
 
     offs = torch.arange(num_bins, device=start.device, dtype=start.dtype)
     bin_lo = start[:, None] + bin_size[:, None] * offs[None, :]                       # (K, nb)
     bin_hi = bin_lo + bin_size[:, None]
     weights = (_tent_antiderivative(bin_hi[:, :, None] - cell_pos[:, None, :])
                - _tent_antiderivative(bin_lo[:, :, None] - cell_pos[:, None, :]))      # (K, nb, L)
-    weights = weights * valid[:, None, :].to(weights.dtype)
-    return cells.clamp(0, size - 1), weights
+    return win_start, weights
+
+
+class _GatherRuns(torch.autograd.Function):
+    """Gather runs of `run` consecutive cells (all channels) from a feature map, channels last.
+
+    forward(features (B, C, H, W), starts (R,) int64 flat cell index b*H*W + y*W + x of each run's first cell,
+    run int) -> (R, run*C): row r is features[b, :, y, x:x+run] laid out cell-major, channel-minor. Every run
+    must stay inside its map row. The backward scatters (index_add) into the feature gradient; the overlapping
+    strided view used by the forward would make autograd's generic backward huge.
+    """
+
+    @staticmethod
+    def forward(ctx, features, starts, run):
+        B, C, H, W = features.shape
+        table = features.permute(0, 2, 3, 1).contiguous()        # no copy for channels_last input
+        n_cells = B * H * W
+        runs = table.as_strided((n_cells - run + 1, run * C), (C, 1))
+        ctx.save_for_backward(starts)
+        ctx.run = run
+        ctx.shape = (B, C, H, W)
+        return runs.index_select(0, starts)
+
+    @staticmethod
+    def backward(ctx, grad):
+        starts, = ctx.saved_tensors
+        B, C, H, W = ctx.shape
+        grad_features = None
+        if ctx.needs_input_grad[0]:
+            cells = (starts[:, None] + torch.arange(ctx.run, device=starts.device)).reshape(-1)
+            grad_table = grad.new_zeros((B * H * W, C))
+            grad_table = grad_table.index_add(0, cells, grad.reshape(-1, C))
+            grad_features = grad_table.view(B, H, W, C).permute(0, 3, 1, 2)
+        return grad_features, None, None
 
 
 def prroi_pool2d(features, rois, pooled_height, pooled_width, spatial_scale):
@@ -123,14 +158,15 @@ def prroi_pool2d(features, rois, pooled_height, pooled_width, spatial_scale):
         [batch_idx.min(), batch_idx.max(), len_y.max(), len_x.max()]).tolist())
     if bmin < 0 or bmax >= B:
         raise ValueError('rois batch indices must lie in [0, {}], got values in [{}, {}]'.format(B - 1, bmin, bmax))
+    Ly, Lx = min(Ly, H), min(Lx, W)
 
-    yi, wy = _axis_weights(y0, bin_h, ph, H, first_y, Ly)      # (K, Ly), (K, ph, Ly)
-    xi, wx = _axis_weights(x0, bin_w, pw, W, first_x, Lx)      # (K, Lx), (K, pw, Lx)
+    sy, wy = _axis_weights(y0, bin_h, ph, H, first_y, Ly)      # (K,), (K, ph, Ly)
+    sx, wx = _axis_weights(x0, bin_w, pw, W, first_x, Lx)      # (K,), (K, pw, Lx)
 
-    # Gather each box's window once, channels last: (K, Ly*Lx, C) from the (B*H*W, C) view.
-    flat = features.permute(0, 2, 3, 1).reshape(B * H * W, C)
-    cell = (batch_idx[:, None, None] * H + yi[:, :, None]) * W + xi[:, None, :]       # (K, Ly, Lx)
-    patch = flat.index_select(0, cell.reshape(-1)).view(K, Ly, Lx * C)
+    # Window row l of roi k is the run of Lx cells starting at (b_k, sy_k + l, sx_k).
+    rows = batch_idx[:, None] * H + sy[:, None] + torch.arange(Ly, device=sy.device)   # (K, Ly)
+    starts = (rows * W + sx[:, None]).reshape(-1)
+    patch = _GatherRuns.apply(features, starts, Lx).view(K, Ly, Lx * C)
 
     area = bin_w * bin_h                                                                # (K,)
     inv_area = torch.where(area > 0, 1.0 / torch.where(area > 0, area, torch.ones_like(area)),
