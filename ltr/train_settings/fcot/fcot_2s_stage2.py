@@ -1,0 +1,7 @@
+"""FCOT 2-stage recipe, stage 2 (see :data:`ltr.train_settings.fcot.recipe.STAGE_2S_2`)."""
+from ltr.train_settings.fcot import recipe
+
+
+def run(settings):
+    settings.description = 'FCOT 2-stage recipe, stage 2'
+    recipe.run_stage(settings, recipe.STAGE_2S_2)

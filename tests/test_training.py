@@ -1,0 +1,170 @@
+"""Training framework tests on CPU with the tiny recipe (ResNet-18, 64-pixel crops, synthetic data).
+
+Covers: CLI boolean options; a 2-epoch run writing official-format checkpoints that ``load_network`` rebuilds
+with identical outputs; overfitting a fixed batch; resume after an interruption matching an uninterrupted run;
+a NaN loss stopping with a clear error and no checkpoint; a 2-process gloo DDP run with different samples per
+rank and only rank 0 writing.
+"""
+import os
+import socket
+
+import pytest
+import torch
+
+from ltr import run_training
+from ltr.admin import environment as ltr_environment
+from ltr.admin.loading import load_network
+from ltr.dataset.synthetic import ensure_synthetic_dataset
+from ltr.train_settings.fcot import fcot_tiny, recipe
+from ltr.trainers import NonFiniteLossError
+
+#: small, fast settings on top of fcot_tiny (1 step of batch 2 per epoch)
+FAST = {'output_sz': 64, 'batch_size': 2, 'samples_per_epoch': 2, 'num_workers': 0, 'seed': 3,
+        'backbone_pretrained': False, 'amp': False, 'progress_bar': False, 'use_tensorboard': False,
+        'val_epoch_interval': 0}
+
+
+@pytest.fixture(scope='module')
+def synthetic_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp('synthetic') / 'data'
+    return ensure_synthetic_dataset(folder, num_sequences=3, num_frames=24, size=(160, 120), seed=1)
+
+
+def make_trainer(workspace, synthetic, **overrides):
+    """An LTRTrainer of the tiny recipe in ``workspace`` (each call starts from the same seeds)."""
+    settings = run_training.make_settings('fcot', 'fcot_tiny', workspace_dir=str(workspace),
+                                          overrides=dict(FAST, **overrides))
+    settings.env.synthetic_dir = str(synthetic)
+    return recipe.build_trainer(settings, fcot_tiny.TINY)
+
+
+def ckpt_dir(workspace):
+    return os.path.join(str(workspace), 'checkpoints', 'ltr', 'fcot', 'fcot_tiny')
+
+
+def test_cli_boolean_options():
+    p = run_training.build_parser()
+    args = p.parse_args(['fcot', 'fcot_tiny', '--no-amp', '--cudnn_benchmark', '--batch_size', '8'])
+    assert args.amp is False and args.cudnn_benchmark is True
+    ov = run_training.overrides_from_args(args)
+    assert ov == {'amp': False, 'cudnn_benchmark': True, 'batch_size': 8}
+    args = p.parse_args(['fcot', 'fcot_stage1', '--amp', '--no-cudnn_benchmark', '--init_from', '/x/dimp50.pth'])
+    assert args.amp is True and args.cudnn_benchmark is False and args.init_from == '/x/dimp50.pth'
+    assert 'amp' not in run_training.overrides_from_args(p.parse_args(['fcot', 'fcot_tiny']))
+
+
+def test_stage_specs_official_values():
+    s1, s2, s3 = recipe.STAGE1, recipe.STAGE2, recipe.STAGE3
+    assert s1.loss_weight == {'test_clf_72': 100, 'test_init_clf_72': 10, 'test_iter_clf_72': 400, 'reg_72': 0.3}
+    assert (s1.total_epochs, s1.milestones, s2.total_epochs, s2.milestones, s3.total_epochs, s3.milestones) == \
+        (70, [35, 45, 69], 5, [2], 25, [25])
+    assert recipe.STAGE_2S_1.milestones == [35, 46, 60] and recipe.STAGE_2S_1.defaults['samples_per_epoch'] == 40000
+    assert dict(s1.param_groups)['feature_extractor'] == 2e-5
+    assert s2.param_groups == [('regressor_72.filter_optimizer', 5e-4)]
+
+
+def test_missing_previous_stage_names_path(tmp_path, synthetic_dir):
+    settings = run_training.make_settings('fcot', 'fcot_stage2', workspace_dir=str(tmp_path),
+                                          overrides=dict(FAST, dataset_kind='synthetic', backbone='resnet18'))
+    settings.env.synthetic_dir = str(synthetic_dir)
+    with pytest.raises(FileNotFoundError, match='fcot_stage1/FCOTNet_ep0070.pth.tar'):
+        recipe.build_trainer(settings, recipe.STAGE2)
+
+
+def test_tiny_run_checkpoints_reload_and_overfit(tmp_path, synthetic_dir):
+    trainer = make_trainer(tmp_path, synthetic_dir, total_epochs=2, val_epoch_interval=2,
+                           val_samples_per_epoch=2, use_tensorboard=True)
+    trainer.train(2)
+    files = sorted(os.listdir(ckpt_dir(tmp_path)))
+    assert files == ['FCOTNet_ep0001.pth.tar', 'FCOTNet_ep0002.pth.tar']
+    ckpt = torch.load(os.path.join(ckpt_dir(tmp_path), files[-1]), map_location='cpu', weights_only=False)
+    for key in ('epoch', 'actor_type', 'net_type', 'net', 'net_info', 'constructor', 'optimizer', 'stats',
+                'settings', 'lr_scheduler', 'rng_state'):
+        assert key in ckpt
+    assert ckpt['epoch'] == 2 and ckpt['net_type'] == 'FCOTNet' and ckpt['actor_type'] == 'FcotActor'
+    assert not any(k.startswith('module.') for k in ckpt['net'])
+    assert ckpt['constructor'].fun_name == 'fcotnet'
+    assert ckpt['constructor'].fun_module == 'ltr.models.tracking.fcotnet'
+    assert 'val' in ckpt['stats'] and ckpt['stats']['val']['Loss/total'].history
+    assert os.listdir(os.path.join(str(tmp_path), 'tensorboard', 'ltr', 'fcot', 'fcot_tiny'))
+
+    # the reloaded net computes the same outputs
+    net = trainer.net.eval()
+    loaded = load_network(os.path.join(ckpt_dir(tmp_path), files[-1])).eval()
+    g = torch.Generator().manual_seed(0)
+    imgs = torch.randn(2, 1, 3, 64, 64, generator=g)
+    bb = torch.tensor([[[20., 22., 16., 14.]], [[24., 20., 14., 18.]]])
+    with torch.no_grad():
+        a, b = net(imgs, imgs[:1], bb), loaded(imgs, imgs[:1], bb)
+    torch.testing.assert_close(a[1][-1], b[1][-1])
+    torch.testing.assert_close(a[0][-1], b[0][-1])
+
+    # overfit one fixed batch: the loss decreases
+    trainer.actor.train(True)
+    data = next(iter(trainer.loaders[0]))
+    losses = [trainer.train_step(data, training=True)[0].item() for _ in range(5)]
+    assert losses[-1] < losses[0], losses
+
+
+def test_resume_matches_uninterrupted_run(tmp_path, synthetic_dir):
+    straight = make_trainer(tmp_path / 'a', synthetic_dir, total_epochs=2)
+    straight.train(2)
+    first = make_trainer(tmp_path / 'b', synthetic_dir, total_epochs=2)
+    first.train(1)                                     # "killed" after epoch 1
+    resumed = make_trainer(tmp_path / 'b', synthetic_dir, total_epochs=2)
+    resumed.train(2)
+    assert resumed.epoch == 2
+    assert resumed.lr_scheduler.state_dict() == straight.lr_scheduler.state_dict()
+    sa, sb = straight.net.state_dict(), resumed.net.state_dict()
+    for k in sa:
+        torch.testing.assert_close(sa[k], sb[k], rtol=0, atol=0, msg=k)
+    oa, ob = straight.optimizer.state_dict()['state'], resumed.optimizer.state_dict()['state']
+    assert oa.keys() == ob.keys()
+    for k in oa:
+        torch.testing.assert_close(oa[k]['exp_avg'], ob[k]['exp_avg'], rtol=0, atol=0)
+
+
+def test_nan_loss_stops_without_checkpoint(tmp_path, synthetic_dir):
+    trainer = make_trainer(tmp_path, synthetic_dir, total_epochs=1)
+    trainer.actor.objective['reg_72'] = lambda *args: torch.tensor(float('nan'))
+    with pytest.raises(NonFiniteLossError, match='epoch 1, iteration 1'):
+        trainer.train(1)
+    assert os.listdir(ckpt_dir(tmp_path)) == []
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def _ddp_worker(rank, world_size, port, workspace, synthetic, local_file, out):
+    os.environ.update({'RANK': str(rank), 'WORLD_SIZE': str(world_size), 'LOCAL_RANK': str(rank),
+                       'MASTER_ADDR': '127.0.0.1', 'MASTER_PORT': str(port),
+                       ltr_environment.LOCAL_FILE_ENV_VAR: local_file})
+    torch.set_num_threads(1)
+    trainer = make_trainer(workspace, synthetic, total_epochs=1, batch_size=2, samples_per_epoch=2)
+    seen = []
+    trainer.step_hooks.append(lambda tr, loader, i, data, loss, stats: seen.append(data['test_anno'].clone()))
+    try:
+        trainer.train(1)
+        assert isinstance(trainer.actor.net, torch.nn.parallel.DistributedDataParallel)
+        torch.save({'seen': seen, 'world': torch.distributed.get_world_size() if
+                    torch.distributed.is_initialized() else 1}, os.path.join(out, 'rank{}.pt'.format(rank)))
+    finally:
+        from ltr.admin.distributed import cleanup_distributed
+        cleanup_distributed()
+
+
+def test_ddp_two_processes_gloo(tmp_path, synthetic_dir, local_settings_dir):
+    import torch.multiprocessing as mp
+    out = tmp_path / 'out'
+    out.mkdir()
+    local_file = os.environ[ltr_environment.LOCAL_FILE_ENV_VAR]
+    mp.start_processes(_ddp_worker, args=(2, _free_port(), str(tmp_path / 'ws'), str(synthetic_dir), local_file,
+                                          str(out)), nprocs=2, join=True, start_method='spawn')
+    r0, r1 = (torch.load(out / 'rank{}.pt'.format(r), weights_only=False) for r in range(2))
+    assert r0['world'] == 2 and len(r0['seen']) == len(r1['seen']) == 1
+    assert r0['seen'][0].shape[1] == 1                 # per-rank share of the global batch of 2
+    assert not torch.equal(r0['seen'][0], r1['seen'][0])
+    assert sorted(os.listdir(ckpt_dir(tmp_path / 'ws'))) == ['FCOTNet_ep0001.pth.tar']
