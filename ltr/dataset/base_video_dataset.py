@@ -13,11 +13,12 @@ Conventions shared by all subclasses:
 """
 from collections import OrderedDict
 
+import numpy as np
 import torch.utils.data
 
 from ltr.data.image_loader import imread_rgb
 
-__all__ = ['BaseVideoDataset', 'empty_object_meta', 'select_anno_frames', 'load_frames']
+__all__ = ['BaseVideoDataset', 'empty_object_meta', 'select_anno_frames', 'load_frames', 'subsample_fraction']
 
 
 def empty_object_meta(**values):
@@ -29,6 +30,19 @@ def empty_object_meta(**values):
             raise KeyError("Unknown object meta key '{}'; allowed: {}".format(k, list(meta)))
         meta[k] = v
     return meta
+
+
+def subsample_fraction(items, data_fraction, seed):
+    """A reproducible random subset (original order kept) of ``round(len(items) * data_fraction)`` items
+    (at least one); ``data_fraction=None`` keeps everything. ``data_fraction`` must be in (0, 1]."""
+    if data_fraction is None:
+        return list(items)
+    if not 0 < data_fraction <= 1:
+        raise ValueError('data_fraction must be in (0, 1], got {}'.format(data_fraction))
+    rng = np.random.default_rng(seed)
+    n_keep = max(1, int(round(len(items) * data_fraction)))
+    keep = np.sort(rng.choice(len(items), n_keep, replace=False))
+    return [items[i] for i in keep]
 
 
 def select_anno_frames(anno, frame_ids):

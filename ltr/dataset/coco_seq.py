@@ -20,7 +20,7 @@ import torch
 
 from ltr.data.image_loader import imread_rgb
 from ltr.dataset.anno_io import resolve_root, root_layout_error
-from ltr.dataset.base_video_dataset import BaseVideoDataset, empty_object_meta
+from ltr.dataset.base_video_dataset import BaseVideoDataset, empty_object_meta, subsample_fraction
 
 __all__ = ['MSCOCOSeq']
 
@@ -72,13 +72,7 @@ class MSCOCOSeq(BaseVideoDataset):
         self.cats = self.coco_set.cats
 
         sequence_list = [a for a in self.coco_set.anns.keys() if not self.coco_set.anns[a].get('iscrowd', 0)]
-        if data_fraction is not None:
-            if not 0 < data_fraction <= 1:
-                raise ValueError('data_fraction must be in (0, 1], got {}'.format(data_fraction))
-            rng = np.random.default_rng(data_fraction_seed)
-            n_keep = max(1, int(round(len(sequence_list) * data_fraction)))
-            keep = np.sort(rng.choice(len(sequence_list), n_keep, replace=False))
-            sequence_list = [sequence_list[i] for i in keep]
+        sequence_list = subsample_fraction(sequence_list, data_fraction, data_fraction_seed)
         if not sequence_list:
             raise root_layout_error('COCO', root, 'coco_dir', "'{}' holds no non-crowd annotation".format(anno_path),
                                     _LAYOUT_HINT)

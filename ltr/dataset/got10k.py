@@ -18,12 +18,11 @@ Splits are row indices (0-based) into ``list.txt`` stored in ``ltr/data_specs``:
 import os
 from collections import OrderedDict
 
-import numpy as np
 
 from ltr.data.image_loader import imread_rgb
 from ltr.dataset.anno_io import (AnnotationFormatError, data_specs_dir, read_box_file, read_int_labels,
                                  read_lines, resolve_root, root_layout_error)
-from ltr.dataset.base_video_dataset import BaseVideoDataset, empty_object_meta, load_frames, select_anno_frames
+from ltr.dataset.base_video_dataset import BaseVideoDataset, empty_object_meta, load_frames, select_anno_frames, subsample_fraction
 
 __all__ = ['Got10k', 'GOT10K_SPLIT_FILES', 'read_got10k_meta']
 
@@ -108,13 +107,7 @@ class Got10k(BaseVideoDataset):
                                         source, bad[0], len(all_sequences)), self._layout_hint)
         self.sequence_list = [all_sequences[i] for i in seq_ids]
 
-        if data_fraction is not None:
-            if not 0 < data_fraction <= 1:
-                raise ValueError('data_fraction must be in (0, 1], got {}'.format(data_fraction))
-            rng = np.random.default_rng(data_fraction_seed)
-            n_keep = max(1, int(round(len(self.sequence_list) * data_fraction)))
-            keep = np.sort(rng.choice(len(self.sequence_list), n_keep, replace=False))
-            self.sequence_list = [self.sequence_list[i] for i in keep]
+        self.sequence_list = subsample_fraction(self.sequence_list, data_fraction, data_fraction_seed)
 
         first = os.path.join(root, self.sequence_list[0])
         if not os.path.isdir(first):

@@ -12,12 +12,11 @@ Layout (``root`` = the folder holding the 70 class folders, local.py field ``las
 import os
 from collections import OrderedDict
 
-import numpy as np
 
 from ltr.data.image_loader import imread_rgb
 from ltr.dataset.anno_io import (data_specs_dir, read_box_file, read_int_labels, read_lines, resolve_root,
                                  root_layout_error)
-from ltr.dataset.base_video_dataset import BaseVideoDataset, empty_object_meta, load_frames, select_anno_frames
+from ltr.dataset.base_video_dataset import BaseVideoDataset, empty_object_meta, load_frames, select_anno_frames, subsample_fraction
 
 __all__ = ['Lasot', 'LASOT_SPLIT_FILES']
 
@@ -64,13 +63,7 @@ class Lasot(BaseVideoDataset):
             if '-' not in name:
                 raise ValueError("LaSOT sequence name '{}' is not of the form <class>-<id>".format(name))
 
-        if data_fraction is not None:
-            if not 0 < data_fraction <= 1:
-                raise ValueError('data_fraction must be in (0, 1], got {}'.format(data_fraction))
-            rng = np.random.default_rng(data_fraction_seed)
-            n_keep = max(1, int(round(len(sequence_list) * data_fraction)))
-            keep = np.sort(rng.choice(len(sequence_list), n_keep, replace=False))
-            sequence_list = [sequence_list[i] for i in keep]
+        sequence_list = subsample_fraction(sequence_list, data_fraction, data_fraction_seed)
         self.sequence_list = sequence_list
 
         first = self._get_sequence_path(0)

@@ -16,7 +16,7 @@ import numpy as np
 
 from ltr.data.image_loader import imread_rgb
 from ltr.dataset.anno_io import data_specs_dir, read_box_file, resolve_root, root_layout_error
-from ltr.dataset.base_video_dataset import BaseVideoDataset, empty_object_meta, load_frames, select_anno_frames
+from ltr.dataset.base_video_dataset import BaseVideoDataset, empty_object_meta, load_frames, select_anno_frames, subsample_fraction
 
 __all__ = ['TrackingNet']
 
@@ -58,13 +58,7 @@ class TrackingNet(BaseVideoDataset):
         if not sequence_list:
             raise root_layout_error('TrackingNet', root, 'trackingnet_dir', 'no anno/*.txt file in the selected sets',
                                     _LAYOUT_HINT)
-        if data_fraction is not None:
-            if not 0 < data_fraction <= 1:
-                raise ValueError('data_fraction must be in (0, 1], got {}'.format(data_fraction))
-            rng = np.random.default_rng(data_fraction_seed)
-            n_keep = max(1, int(round(len(sequence_list) * data_fraction)))
-            keep = np.sort(rng.choice(len(sequence_list), n_keep, replace=False))
-            sequence_list = [sequence_list[i] for i in keep]
+        sequence_list = subsample_fraction(sequence_list, data_fraction, data_fraction_seed)
         self.sequence_list = sequence_list
 
         self._seq_to_class, self._has_classmap = self._load_class_info()

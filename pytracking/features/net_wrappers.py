@@ -1,6 +1,6 @@
 """Lazy network holders used by parameter files (``params.net = NetWithBackbone('fcot.pth')``)."""
 import os
-from typing import Optional, Sequence, Union
+from typing import Sequence, Union
 
 import torch
 import torch.nn as nn

@@ -19,7 +19,7 @@ _REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file
 if _REPO_ROOT not in sys.path:
     sys.path.insert(0, _REPO_ROOT)
 
-from pytracking.util_scripts.pack_utils import IncompleteResultsError, check_results, format_boxes, write_zip  # noqa
+from pytracking.util_scripts.pack_utils import run_pack_command, IncompleteResultsError, check_results, format_boxes, write_zip  # noqa
 
 __all__ = ['pack_got10k_results', 'default_run_ids', 'main']
 
@@ -65,17 +65,7 @@ def main(argv=None):
     parser.add_argument('--runids', type=int, nargs='+', default=None, help='1 or 3 run ids.')
     parser.add_argument('--output', default=None, help='Zip name without .zip (default <tracker>_<param>).')
     args = parser.parse_args(argv)
-    from pytracking.evaluation.environment import SettingsError
-    try:
-        path = pack_got10k_results(args.tracker_name, args.tracker_param, args.runids, args.output)
-    except IncompleteResultsError as e:
-        print('{}: error: {}'.format(parser.prog, e), file=sys.stderr)
-        return 1
-    except (SettingsError, ValueError) as e:
-        print('{}: error: {}'.format(parser.prog, e), file=sys.stderr)
-        return 2
-    print('Packed results: {}'.format(path))
-    return 0
+    return run_pack_command(parser.prog, lambda: pack_got10k_results(args.tracker_name, args.tracker_param, args.runids, args.output))
 
 
 if __name__ == '__main__':

@@ -1,4 +1,5 @@
 """Shared helpers of the server packers: completeness checks and zip writing."""
+import sys
 import os
 import zipfile
 
@@ -54,3 +55,19 @@ def write_zip(zip_path, files):
             zf.writestr(name, text)
     os.replace(tmp, zip_path)
     return zip_path
+
+
+def run_pack_command(prog, pack):
+    """Run ``pack()`` for a packing command: print the zip path and return 0; print the error and return 1 for
+    missing/incomplete results, 2 for a settings or argument error."""
+    from pytracking.evaluation.environment import SettingsError
+    try:
+        path = pack()
+    except IncompleteResultsError as e:
+        print('{}: error: {}'.format(prog, e), file=sys.stderr)
+        return 1
+    except (SettingsError, ValueError) as e:
+        print('{}: error: {}'.format(prog, e), file=sys.stderr)
+        return 2
+    print('Packed results: {}'.format(path))
+    return 0

@@ -11,9 +11,8 @@ Data flow for one search image of 288x288 (training adds leading ``(num_images, 
 
 Boxes are ``[x, y, w, h]`` in input-image (crop) pixels, 0-based.
 """
-import math
 from collections import OrderedDict
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, Iterable, Optional
 
 import torch
 import torch.nn as nn

@@ -3,7 +3,6 @@
 State conventions (pytracking): ``pos`` is the target centre ``(row, col)`` with the "-1" convention
 (``y + (h - 1) / 2``), ``target_sz`` is ``(h, w)``, both in image pixels; output boxes are ``[x, y, w, h]``.
 """
-import math
 import time
 from typing import Optional
 
