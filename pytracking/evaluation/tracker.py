@@ -127,6 +127,7 @@ class Tracker:
         state['visdom'] = None
         state['_fig'] = None
         state.pop('_ax', None)
+        state.pop('_matplotlib_ok', None)
         return state
 
     def __repr__(self):
@@ -205,7 +206,14 @@ class Tracker:
                                       "support".format(seq.name))
         tracker = self.create_tracker(params)
         init_info = seq.init_info()
-        return self._track_sequence(tracker, seq, init_info, params)
+        sink = self.visdom
+        if sink is not None and hasattr(sink, 'begin_sequence'):
+            sink.begin_sequence(seq.name)
+        try:
+            return self._track_sequence(tracker, seq, init_info, params)
+        finally:
+            if sink is not None and hasattr(sink, 'end_sequence'):
+                sink.end_sequence()  # e.g. the summary montage of --save_debug
 
     def _track_sequence(self, tracker, seq, init_info, params):
         from ltr.data.image_loader import imread_rgb
@@ -271,25 +279,22 @@ class Tracker:
 
     # ------------------------------------------------------------------ debugging / visualization
     def _init_visdom(self, visdom_info, debug):
+        """Build the debug sink (``self.visdom``): visdom and/or PNG files (``visdom_info['save_debug']``).
+
+        An unreachable visdom server is reported once (with the address) and the run goes on with the file
+        output; the matplotlib window fallback is only used when no file output is asked for and a display
+        exists."""
         visdom_info = {} if visdom_info is None else visdom_info
         self.pause_mode = False
         self.step = False
         self.visdom = None
-        if not debug or not visdom_info.get('use_visdom', True):
+        self._matplotlib_ok = False
+        if not debug:
             return
-        try:
-            from pytracking.utils.visdom import Visdom
-            self.visdom = Visdom(debug, {'handler': self._visdom_ui_handler, 'win_id': 'Tracking'},
-                                 visdom_info=visdom_info)
-            help_text = ("You can pause/unpause the tracker by pressing 'space' with the 'Tracking' window "
-                         "selected. During paused mode, you can track for one frame by pressing the right arrow "
-                         "key. To enable/disable plotting of a data block, tick/untick the corresponding entry "
-                         "in block list.")
-            self.visdom.register(help_text, 'text', 1, 'Help')
-        except Exception as e:  # visualization is optional: report and continue without visdom
-            self.visdom = None
-            print('!!! WARNING: Visdom could not start ({}: {}), so using matplotlib visualization instead !!!\n'
-                  "!!! Start Visdom in a separate terminal window by typing 'visdom' !!!".format(type(e).__name__, e))
+        from pytracking.utils.visdom import create_debug_sink, display_available
+        self.visdom, _ = create_debug_sink(debug, visdom_info,
+                                           {'handler': self._visdom_ui_handler, 'win_id': 'Tracking'})
+        self._matplotlib_ok = self.visdom is None and display_available()
 
     def _visdom_ui_handler(self, data):
         if data.get('event_type') == 'KeyPress':
@@ -309,7 +314,7 @@ class Tracker:
         if self.visdom is not None and hasattr(tracker, 'visdom_draw_tracking'):
             tracker.visdom_draw_tracking(image, box, segmentation)
             return
-        if box is None:
+        if box is None or not getattr(self, '_matplotlib_ok', True):
             return
         import matplotlib.pyplot as plt
         import matplotlib.patches as patches
