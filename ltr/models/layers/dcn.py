@@ -1,7 +1,9 @@
 """Modulated deformable convolution (DCNv2) with the parameter names of the official ``DCNv2`` package.
 
 ``DCN`` predicts its own offsets and modulation mask with a plain convolution ``conv_offset_mask`` and then
-applies ``torchvision.ops.deform_conv2d`` (pure PyTorch / torchvision, CPU and CUDA, differentiable).
+applies the deformable convolution (pure PyTorch / torchvision, CPU and CUDA, differentiable): on CUDA
+``torchvision.ops.deform_conv2d``; on CPU the numerically equivalent, multi-threaded
+:func:`~ltr.models.layers.deform_sampling.deform_conv2d_sampled` (``DCN.implementation`` chooses).
 Semantics follow FCOT spec §1.9.
 """
 
@@ -11,6 +13,8 @@ import torch
 import torch.nn as nn
 from torch.nn.modules.utils import _pair
 from torchvision.ops import deform_conv2d
+
+from ltr.models.layers.deform_sampling import deform_conv2d_sampled
 
 __all__ = ['DCN']
 
@@ -43,6 +47,9 @@ class DCN(nn.Module):
     As in the official DCNv2, ``conv_offset_mask`` has no dilation, so ``dilation > 1`` with a kernel larger than
     1 gives offsets of the wrong spatial size (torchvision then raises); FCOT only uses dilation 1.
     """
+
+    #: ``'auto'`` (torchvision on CUDA, sampling + GEMM on CPU), ``'torchvision'`` or ``'sampled'``.
+    implementation = 'auto'
 
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation=1, deformable_groups=1):
         super().__init__()
@@ -86,8 +93,21 @@ class DCN(nn.Module):
         o1, o2, m = torch.chunk(o, 3, dim=1)
         offset = torch.cat((o1, o2), dim=1)
         mask = torch.sigmoid(m)
+        if self._use_sampled(x):
+            return deform_conv2d_sampled(x, offset, self.weight, self.bias, stride=self.stride, padding=self.padding,
+                                         dilation=self.dilation, mask=mask)
         return deform_conv2d(x, offset, self.weight, self.bias, stride=self.stride, padding=self.padding,
                              dilation=self.dilation, mask=mask)
+
+    def _use_sampled(self, x):
+        impl = self.implementation
+        if impl not in ('auto', 'torchvision', 'sampled'):
+            raise ValueError(f"DCN.implementation={impl!r}; allowed: 'auto', 'torchvision', 'sampled'")
+        supported = self.deformable_groups == 1 and x.shape[-2] >= 2 and x.shape[-1] >= 2
+        if impl == 'sampled' and not supported:
+            raise ValueError("DCN.implementation='sampled' needs deformable_groups=1 and an input of at least 2x2, "
+                             f"got deformable_groups={self.deformable_groups}, input {tuple(x.shape)}")
+        return impl == 'sampled' or (impl == 'auto' and supported and x.device.type == 'cpu')
 
     def extra_repr(self):
         return ('{in_channels}, {out_channels}, kernel_size={kernel_size}, stride={stride}, padding={padding}, '
