@@ -529,3 +529,28 @@ def test_imagenet_weights_found_locally(ltr_local, tmp_path, monkeypatch):
     hub_fake = {'conv1.weight': torch.randn(2, 3)}
     torch.save(hub_fake, tmp_path / 'hub' / 'checkpoints' / 'resnet18-f37072fd.pth')
     assert torch.equal(imagenet_resnet_state_dict('resnet18')['conv1.weight'], hub_fake['conv1.weight'])
+
+
+def test_official_format_fcot_checkpoint_reproduces_outputs(tmp_path):
+    """An FCOT checkpoint in the official format (pickled constructor, Settings/EnvironmentSettings/AverageMeter
+    objects of the official class names) loads through load_network and gives exactly the saved net's outputs."""
+    from ltr.models.tracking.fcotnet import fcotnet
+    torch.manual_seed(0)
+    kwargs = dict(OFFICIAL_FCOT_KWARGS, backbone_pretrained=False, norm_scale_coef=1.5,
+                  train_cls_72_and_reg_init=True, train_reg_optimizer=False, train_cls_18=False)
+    net = fcotnet(**kwargs)
+    with torch.no_grad():  # non-default values everywhere, including BN statistics
+        for value in net.state_dict().values():
+            if value.is_floating_point():
+                value.add_(0.01 * torch.randn_like(value))
+    path = tmp_path / 'fcot.pth'
+    path.write_bytes(_official_checkpoint(net, use_zip=True))
+    loaded = load_network(str(path)).eval()
+    assert loaded.constructor.kwds['backbone_pretrained'] is False
+    assert loaded.constructor.kwds['norm_scale_coef'] == 1.5
+    im = torch.randn(1, 3, 128, 128, generator=torch.Generator().manual_seed(3))
+    with torch.no_grad():
+        ref = net.eval().extract_tracking_features(im)
+        out = loaded.extract_tracking_features(im)
+    for key in ref:
+        assert torch.equal(out[key], ref[key]), key
