@@ -20,7 +20,7 @@ _REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file
 if _REPO_ROOT not in sys.path:
     sys.path.insert(0, _REPO_ROOT)
 
-from pytracking.utils.argtypes import str2bool  # noqa: E402  (needs the sys.path line above)
+from pytracking.utils.argtypes import add_debug_arguments, str2bool, visdom_info_from_args  # noqa: E402
 
 __all__ = ['run_tracker', 'main', 'str2bool']
 
@@ -80,19 +80,12 @@ def build_parser():
                         help='Dataset key: otb, nfs, uav, lasot, vot, trackingnet (tn), got10k_test (gott), '
                              'got10k_val (gotv), got10k_ltrval (gotlv), synthetic.')
     parser.add_argument('--sequence', type=str, default=None, help='Sequence index or name.')
-    parser.add_argument('--debug', type=int, default=0, help='Debug level.')
     parser.add_argument('--threads', type=int, default=0, help='Number of worker processes (0: sequential).')
-    parser.add_argument('--use_visdom', type=str2bool, default=True,
-                        help='Use visdom for debug visualization (true/false, 1/0, yes/no).')
-    parser.add_argument('--visdom_server', type=str, default='127.0.0.1', help='Server for visdom.')
-    parser.add_argument('--visdom_port', type=int, default=8097, help='Port for visdom.')
-    parser.add_argument('--save_debug', type=str, default=None, metavar='DIR',
-                        help='With --debug N: write the debug panels as PNG files per frame into DIR '
-                             '(DIR/<sequence>/<panel>/<frame>.png and a DIR/<sequence>/summary.png montage).')
     parser.add_argument('--int_results', action='store_true',
                         help='Write integer boxes (truncated, pytracking format) instead of floats.')
     parser.add_argument('--vot_ope', action='store_true',
                         help="Dataset 'vot': run one-pass instead of the VOT2018 reset protocol.")
+    add_debug_arguments(parser)
     return parser
 
 
@@ -106,8 +99,7 @@ def main(argv=None):
     try:
         summary = run_tracker(args.tracker_name, args.tracker_param, args.runid, args.dataset_name,
                               _sequence_arg(args.sequence), args.debug, args.threads,
-                              {'use_visdom': args.use_visdom, 'server': args.visdom_server,
-                               'port': args.visdom_port},
+                              visdom_info_from_args(args),
                               int_results=args.int_results, save_debug=args.save_debug,
                               vot_ope=args.vot_ope)
     except SettingsError as e:  # a wrong path in local.py: the message says what to fix

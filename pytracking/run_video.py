@@ -23,7 +23,7 @@ _REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file
 if _REPO_ROOT not in sys.path:
     sys.path.insert(0, _REPO_ROOT)
 
-from pytracking.utils.argtypes import str2bool  # noqa: E402  (needs the sys.path line above)
+from pytracking.utils.argtypes import add_debug_arguments, visdom_info_from_args  # noqa: E402
 
 __all__ = ['run_video', 'main']
 
@@ -91,18 +91,13 @@ def build_parser():
     parser.add_argument('videofile', type=str, help='Video file or folder of images (sorted by name).')
     parser.add_argument('--optional_box', type=float, default=None, nargs='+', metavar='V',
                         help='Initial box x y w h (first frame, pixels). Required without a display.')
-    parser.add_argument('--debug', type=int, default=0, help='Debug level.')
     parser.add_argument('--save_results', action='store_true',
                         help='Also save the boxes to <results_path>/<tracker>/<param>/video_<stem>_1.txt.')
     parser.add_argument('--output', type=str, default=None, help='Annotated output video (.mp4, codec mp4v).')
     parser.add_argument('--headless', action='store_true', help='No window (also the default without DISPLAY).')
     parser.add_argument('--net', type=str, default=None, help='Network file replacing the parameter file\'s.')
     parser.add_argument('--max_frames', type=int, default=None, help='Stop after this many frames.')
-    parser.add_argument('--use_visdom', type=str2bool, default=True, help='Use visdom with --debug (true/false).')
-    parser.add_argument('--visdom_server', type=str, default='127.0.0.1', help='Server for visdom.')
-    parser.add_argument('--visdom_port', type=int, default=8097, help='Port for visdom.')
-    parser.add_argument('--save_debug', type=str, default=None, metavar='DIR',
-                        help='With --debug N: write the debug panels as PNG files into DIR.')
+    add_debug_arguments(parser)
     return parser
 
 
@@ -113,7 +108,7 @@ def main(argv=None):
     try:
         run_video(args.tracker_name, args.tracker_param, args.videofile, args.optional_box, args.debug,
                   args.save_results, args.output, True if args.headless else None, args.net,
-                  {'use_visdom': args.use_visdom, 'server': args.visdom_server, 'port': args.visdom_port},
+                  visdom_info_from_args(args),
                   args.save_debug, args.max_frames)
     except SourceError as e:
         print('{}: error: {}'.format(parser.prog, e), file=sys.stderr)

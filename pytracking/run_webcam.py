@@ -15,7 +15,7 @@ _REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file
 if _REPO_ROOT not in sys.path:
     sys.path.insert(0, _REPO_ROOT)
 
-from pytracking.utils.argtypes import str2bool  # noqa: E402  (needs the sys.path line above)
+from pytracking.utils.argtypes import add_debug_arguments, visdom_info_from_args  # noqa: E402
 
 __all__ = ['run_webcam', 'main']
 
@@ -55,15 +55,10 @@ def build_parser():
     parser = argparse.ArgumentParser(description='Run a tracker on the webcam stream.')
     parser.add_argument('tracker_name', type=str, help='Name of the tracking method.')
     parser.add_argument('tracker_param', type=str, help='Name of the parameter file.')
-    parser.add_argument('--debug', type=int, default=0, help='Debug level.')
-    parser.add_argument('--use_visdom', type=str2bool, default=True, help='Use visdom with --debug (true/false).')
-    parser.add_argument('--visdom_server', type=str, default='127.0.0.1', help='Server for visdom.')
-    parser.add_argument('--visdom_port', type=int, default=8097, help='Port for visdom.')
     parser.add_argument('--camera', type=int, default=0, help='Camera index (cv2.VideoCapture).')
     parser.add_argument('--net', type=str, default=None, help='Network file replacing the parameter file\'s.')
     parser.add_argument('--output', type=str, default=None, help='Also write the annotated stream to this .mp4.')
-    parser.add_argument('--save_debug', type=str, default=None, metavar='DIR',
-                        help='With --debug N: write the debug panels as PNG files into DIR.')
+    add_debug_arguments(parser)
     return parser
 
 
@@ -73,7 +68,7 @@ def main(argv=None):
     from pytracking.utils.videotracking import SourceError
     try:
         run_webcam(args.tracker_name, args.tracker_param, args.debug,
-                   {'use_visdom': args.use_visdom, 'server': args.visdom_server, 'port': args.visdom_port},
+                   visdom_info_from_args(args),
                    args.camera, args.net, args.output, args.save_debug)
     except SourceError as e:
         print('{}: error: {}'.format(parser.prog, e), file=sys.stderr)

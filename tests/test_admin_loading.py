@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 import toy_net as toy
+from manifest import read_manifest
 from ltr.admin import loading
 from ltr.admin.loading import (CheckpointError, StateDictMismatchError, load_dimp50_into_fcot, load_network,
                                load_weights, torch_load_legacy)
@@ -338,13 +339,7 @@ def test_not_a_checkpoint(tmp_path):
 
 # ----------------------------------------------------------------------------------------------- DiMP-50 -> FCOT
 def _manifest():
-    entries = []
-    for line in MANIFEST.read_text().splitlines():
-        if not line.strip() or line.startswith('#'):
-            continue
-        key, shape = line.split('\t')
-        entries.append((key, tuple(int(s) for s in shape.split(',')) if shape else ()))
-    return entries
+    return read_manifest(MANIFEST)
 
 
 def _dimp_key(fcot_key):

@@ -5,6 +5,7 @@ import torch
 
 from ltr.models.tracking.fcotnet import fcotnet
 from pytracking import make_tracker
+from debug_helpers import moving_square_frames as moving_square_sequence
 
 
 @pytest.fixture(scope='module')
@@ -12,20 +13,6 @@ def small_net():
     torch.manual_seed(0)
     return fcotnet(backbone_pretrained=False, backbone='resnet18', num_dist_bins=100, bin_displacement=0.1,
                    init_gauss_sigma=0.9, mask_init_factor=3.0, optim_init_step=0.9, optim_init_reg=0.1).eval()
-
-
-def moving_square_sequence(num_frames=7, hw=(96, 128), seed=0):
-    """Noise background with a bright textured square moving right by 3 px per frame; boxes [x, y, w, h]."""
-    rng = np.random.default_rng(seed)
-    target = rng.integers(150, 255, (20, 24, 3), dtype=np.uint8)
-    frames, boxes = [], []
-    for i in range(num_frames):
-        im = rng.integers(0, 90, hw + (3,), dtype=np.uint8)
-        x, y = 30 + 3 * i, 35
-        im[y:y + 20, x:x + 24] = target
-        frames.append(im)
-        boxes.append([x, y, 24, 20])
-    return frames, boxes
 
 
 def tracker(net, **overrides):
@@ -39,7 +26,7 @@ def tracker(net, **overrides):
 
 
 def test_tracks_generated_sequence(small_net):
-    frames, boxes = moving_square_sequence()
+    frames, boxes = moving_square_sequence(num_frames=7)
     t = tracker(small_net)
     t.initialize(frames[0], {'init_bbox': boxes[0]})
     assert t.memory.num_stored_samples == 23
@@ -86,11 +73,11 @@ def test_grayscale_rgba_and_changing_frame_size(small_net):
     t.initialize(frames[0][:, :, 0], {'init_bbox': boxes[0]})           # grayscale (H, W)
     rgba = np.concatenate((frames[1], np.full(frames[1].shape[:2] + (1,), 255, np.uint8)), axis=2)
     assert np.all(np.isfinite(t.track(rgba)['target_bbox']))              # RGBA
-    bigger = np.zeros((120, 160, 3), np.uint8)
-    bigger[:96, :128] = frames[2]
+    bigger = np.zeros((150, 200, 3), np.uint8)
+    bigger[:120, :160] = frames[2]
     assert np.all(np.isfinite(t.track(bigger)['target_bbox']))            # frame size changes
     with pytest.raises(ValueError):
-        t.track(np.zeros((96, 128, 5), np.uint8))
+        t.track(np.zeros((120, 160, 5), np.uint8))
 
 
 def test_missing_network_file_names_path_and_setting(pytracking_local, tmp_path):

@@ -110,6 +110,43 @@ def _report(run, pbar):
     pbar.update(1)
 
 
+def execute_sequence_runs(dataset, trackers, debug, threads, desc, is_complete, make_job, run_job, report):
+    """Shared driver of the OPE and VOT runners: check the trackers, skip (tracker, sequence) pairs whose results
+    are complete (unless ``debug``), run the others sequentially or in ``threads`` spawned processes with a tqdm
+    bar, and collect a :class:`RunSummary`.
+
+    ``run_job(make_job(seq, tracker))`` must return a ``SequenceRun`` (picklable job for ``threads > 0``);
+    ``report(run, pbar)`` prints one line per finished run and advances the bar.
+    """
+    dataset, trackers = list(dataset), list(trackers)
+    for tracker in trackers:
+        tracker.check_available()
+    summary = RunSummary()
+    jobs = []
+    for seq in dataset:
+        for tracker in trackers:
+            if not debug and is_complete(tracker, seq):
+                summary.runs.append(SequenceRun(tracker.label(), seq.name, 'skipped', len(seq.frames)))
+            else:
+                jobs.append(make_job(seq, tracker))
+    if summary.skipped:
+        print('Skipping {} sequence runs with complete results (delete them to recompute)'.format(
+            len(summary.skipped)))
+    with tqdm(total=len(jobs), desc=desc, unit='seq', dynamic_ncols=True, disable=not jobs) as pbar:
+        if threads and threads > 0 and jobs:
+            with multiprocessing.get_context('spawn').Pool(processes=threads) as pool:
+                for run in pool.imap_unordered(run_job, jobs):
+                    summary.runs.append(run)
+                    report(run, pbar)
+        else:
+            for job in jobs:
+                pbar.set_postfix_str(job[0].name)
+                run = run_job(job)
+                summary.runs.append(run)
+                report(run, pbar)
+    return summary
+
+
 def run_dataset(dataset, trackers, debug=0, threads=0, visdom_info=None, int_results=False):
     """Run every tracker on every sequence of ``dataset``; returns a ``RunSummary``.
 
@@ -123,39 +160,13 @@ def run_dataset(dataset, trackers, debug=0, threads=0, visdom_info=None, int_res
     raises:
         the lookup errors of ``Tracker.check_available`` before anything runs.
     """
-    dataset = list(dataset)
-    trackers = list(trackers)
     visdom_info = {} if visdom_info is None else visdom_info
-    print('Evaluating {:4d} trackers on {:5d} sequences'.format(len(trackers), len(dataset)))
-    for tracker in trackers:
-        tracker.check_available()
-
-    summary = RunSummary()
-    jobs = []
-    for seq in dataset:
-        for tracker in trackers:
-            if not debug and results_state(tracker, seq) == 'complete':
-                summary.runs.append(SequenceRun(tracker.label(), seq.name, 'skipped', len(seq.frames)))
-            else:
-                jobs.append((seq, tracker, debug, visdom_info, int_results))
-    if summary.skipped:
-        print('Skipping {} sequence runs with complete results (delete them to recompute)'.format(
-            len(summary.skipped)))
-
-    with tqdm(total=len(jobs), desc='Tracking', unit='seq', dynamic_ncols=True, disable=not jobs) as pbar:
-        if threads and threads > 0 and jobs:
-            ctx = multiprocessing.get_context('spawn')
-            with ctx.Pool(processes=threads) as pool:
-                for run in pool.imap_unordered(_run_job, jobs):
-                    summary.runs.append(run)
-                    _report(run, pbar)
-        else:
-            for job in jobs:
-                pbar.set_postfix_str(job[0].name)
-                run = _run_job(job)
-                summary.runs.append(run)
-                _report(run, pbar)
-
+    print('Evaluating {:4d} trackers on {:5d} sequences'.format(len(list(trackers)), len(list(dataset))))
+    summary = execute_sequence_runs(
+        dataset, trackers, debug, threads, desc='Tracking',
+        is_complete=lambda tracker, seq: results_state(tracker, seq) == 'complete',
+        make_job=lambda seq, tracker: (seq, tracker, debug, visdom_info, int_results),
+        run_job=_run_job, report=_report)
     print('Done: {} run, {} skipped, {} failed'.format(len(summary.done), len(summary.skipped),
                                                        len(summary.failed)))
     if summary.failed:

@@ -17,16 +17,14 @@ Result files (pysot / FCOT layout), one file per run (pytracking run id -> its o
 ``x,y,w,h`` (``%.4f``), and ``<seq>_time.txt`` with the seconds per frame (0 for frames not run).
 The same tracker object is re-initialized after a failure (``initialize`` is called again).
 """
-import multiprocessing
 import os
 import time
 import traceback
 
 import numpy as np
-from tqdm import tqdm
 
 from pytracking.evaluation.results_io import atomic_write_text
-from pytracking.evaluation.running import RunSummary, SequenceRun
+from pytracking.evaluation.running import SequenceRun, execute_sequence_runs
 from pytracking.utils.vot_region import rect_to_polygon, region_overlap, vot_anno_to_rect
 
 __all__ = ['SKIP_FRAMES', 'vot_result_paths', 'run_vot_sequence', 'save_vot_results', 'load_vot_results',
@@ -175,16 +173,6 @@ def run_vot_dataset(dataset, trackers, debug=0, threads=0):
     """Run the reset protocol for every (sequence, tracker); returns a RunSummary (complete results skipped)."""
     dataset, trackers = list(dataset), list(trackers)
     print('VOT reset protocol: {:4d} trackers on {:5d} sequences'.format(len(trackers), len(dataset)))
-    for tracker in trackers:
-        tracker.check_available()
-    summary = RunSummary()
-    jobs = []
-    for seq in dataset:
-        for tracker in trackers:
-            if not debug and vot_results_complete(tracker, seq):
-                summary.runs.append(SequenceRun(tracker.label(), seq.name, 'skipped', len(seq.frames)))
-            else:
-                jobs.append((seq, tracker, debug))
 
     def report(run, pbar):
         if run.status == 'done':
@@ -194,17 +182,8 @@ def run_vot_dataset(dataset, trackers, debug=0, threads=0):
             pbar.write('FAILED: {} | {}\n{}'.format(run.tracker, run.sequence, run.error.rstrip()))
         pbar.update(1)
 
-    with tqdm(total=len(jobs), desc='VOT', unit='seq', dynamic_ncols=True, disable=not jobs) as pbar:
-        if threads and threads > 0 and jobs:
-            with multiprocessing.get_context('spawn').Pool(processes=threads) as pool:
-                for run in pool.imap_unordered(_job, jobs):
-                    summary.runs.append(run)
-                    report(run, pbar)
-        else:
-            for job in jobs:
-                run = _job(job)
-                summary.runs.append(run)
-                report(run, pbar)
+    summary = execute_sequence_runs(dataset, trackers, debug, threads, desc='VOT', is_complete=vot_results_complete,
+                                    make_job=lambda seq, tracker: (seq, tracker, debug), run_job=_job, report=report)
     lost = sum(getattr(r, 'failures', 0) for r in summary.done)
     print('Done: {} run, {} skipped, {} failed; total lost: {}'.format(
         len(summary.done), len(summary.skipped), len(summary.failed), lost))

@@ -16,7 +16,7 @@ _REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file
 if _REPO_ROOT not in sys.path:
     sys.path.insert(0, _REPO_ROOT)
 
-from pytracking.util_scripts.pack_utils import run_pack_command, IncompleteResultsError, check_results, format_boxes, write_zip  # noqa
+from pytracking.util_scripts.pack_utils import run_pack_command, check_results, format_boxes, write_zip  # noqa
 
 __all__ = ['pack_trackingnet_results', 'main']
 
