@@ -87,3 +87,13 @@ def test_missing_network_file_names_path_and_setting(pytracking_local, tmp_path)
     with pytest.raises(FileNotFoundError) as err:
         t.initialize(frames[0], {'init_bbox': boxes[0]})
     assert 'fcot.pth' in str(err.value) and 'network_path' in str(err.value)
+
+
+def test_use_gpu_setting():
+    from pytracking.features.net_wrappers import NetWithBackbone
+    from pytracking.parameter.fcot import default
+    assert default.parameters().use_gpu is None            # automatic unless a file forces it
+    assert NetWithBackbone('x.pth', use_gpu=None).use_gpu == torch.cuda.is_available()
+    if not torch.cuda.is_available():
+        with pytest.raises(RuntimeError, match='CUDA is not available'):
+            make_tracker('fcot', 'default', net=torch.nn.Linear(1, 1), use_gpu=True)

@@ -37,12 +37,13 @@ class NetWrapper:
     """Holds a network that is loaded on :meth:`initialize` (pytracking's ``NetWrapper``).
 
     ``net_path`` may also be an ``nn.Module`` (used as is). Attribute access is forwarded to the network.
+    ``use_gpu``: ``None`` = CUDA when available, else CPU; ``True`` requires CUDA (error if absent); ``False`` = CPU.
     """
 
     def __init__(self, net_path: Union[str, nn.Module], use_gpu: bool = True, initialize: bool = False,
                  network_path=None, **kwargs):
         self.net_path = net_path
-        self.use_gpu = use_gpu
+        self.use_gpu = torch.cuda.is_available() if use_gpu is None else use_gpu
         self.network_path = network_path
         self.net = None
         if initialize:
@@ -65,8 +66,8 @@ class NetWrapper:
         else:
             self.net = load_network(resolve_network_path(self.net_path, self.network_path))
         if self.use_gpu and not torch.cuda.is_available():
-            raise RuntimeError("params.use_gpu is True but CUDA is not available; set use_gpu=False (CPU) or run on a "
-                               "machine with a CUDA GPU")
+            raise RuntimeError("params.use_gpu is True but CUDA is not available; set use_gpu=False (CPU) or None "
+                               "(automatic), or run on a machine with a CUDA GPU")
         self.net = self.net.to(self.device).eval()
 
     def initialize(self):

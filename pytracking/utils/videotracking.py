@@ -95,8 +95,8 @@ def gui_available():
 
 
 def prepare_tracker(tracker_name, tracker_param, net=None, debug=0, sink=None):
-    """(tracker object, Tracker wrapper) for ``tracker_name``/``tracker_param``; ``net`` replaces the network."""
-    import torch
+    """(tracker object, Tracker wrapper) for ``tracker_name``/``tracker_param``; ``net`` replaces the network.
+    ``params.use_gpu`` is honoured (None: CUDA when available; True without CUDA raises when the net loads)."""
     from pytracking.evaluation.tracker import Tracker
     wrapper = Tracker(tracker_name, tracker_param)
     params = wrapper.get_parameters()
@@ -105,12 +105,7 @@ def prepare_tracker(tracker_name, tracker_param, net=None, debug=0, sink=None):
     if net is not None:
         from pytracking.features.net_wrappers import NetWithBackbone
         params.net = NetWithBackbone(net_path=os.path.abspath(net) if os.path.exists(net) else net,
-                                     use_gpu=getattr(params, 'use_gpu', True))
-    if getattr(params, 'use_gpu', False) and not torch.cuda.is_available():
-        print('[note] the parameters ask for CUDA, which is not available: running on the CPU')
-        params.use_gpu = False
-        if hasattr(params, 'net') and hasattr(params.net, 'use_gpu'):
-            params.net.use_gpu = False
+                                     use_gpu=getattr(params, 'use_gpu', None))
     tracker = wrapper.get_tracker_class()(params)
     tracker.visdom = sink
     return tracker, wrapper

@@ -9,7 +9,7 @@ from pytracking.utils.params import TrackerParams
 COMMON = dict(
     debug=0,
     visualization=False,
-    use_gpu=True,
+    use_gpu=None,  # official files: True. None = CUDA when available, else CPU; True requires CUDA.
     image_sample_size=288,
     search_area_scale=4.5,
     border_mode='replicate',
