@@ -35,7 +35,7 @@ def build_parser():
     p.add_argument('--devices', type=int, nargs='+', default=None,
                    help='GPU ids for single-process DataParallel (ignored under torchrun).')
     p.add_argument('--amp', action=argparse.BooleanOptionalAction, default=None,
-                   help='Mixed precision (CUDA only; default from the settings file: on).')
+                   help='Mixed precision (CUDA only; default off: fp32 as the official training).')
     p.add_argument('--seed', type=int, default=None, help='Base seed of the data sampler and torch.')
     p.add_argument('--cudnn_benchmark', action=argparse.BooleanOptionalAction, default=None)
     p.add_argument('--init_from', type=str, default=None,

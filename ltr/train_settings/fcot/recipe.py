@@ -68,7 +68,7 @@ COMMON_DEFAULTS = {
     'backbone_pretrained': True,
     'dataset_kind': 'official',           # 'official' (LaSOT, GOT-10k, TrackingNet, COCO) or 'synthetic'
     'seed': 0,                            # sampler seed (samples = f(seed, rank, epoch, index)); None: random
-    'amp': True,                          # mixed precision on CUDA (ignored on CPU)
+    'amp': False,                         # fp32 as the official training; --amp: mixed precision on CUDA
     'cudnn_benchmark': True,
     'use_tensorboard': True,
     'progress_bar': True,
