@@ -10,7 +10,7 @@ def generate_w2h2_label(bb: torch.Tensor, map_size: int, stride: int = 4, radius
 
     With ``cx = int((x + w/2) / stride)``, ``l = int(x / stride)``, ``r = int((x + w) / stride)`` (and the same
     for y; ``int`` truncates toward zero) the base label is ``(cx - l, r - cx, cy - t, b - cy)``. For every
-    shift ``(dx, dy)`` in ``[-radius, radius]^2`` the label ``(l + dx, r - dx, t + dy, b - dy)`` is written at
+    shift ``(dx, dy)`` in ``[-radius, radius]^2`` the label ``base + (dx, -dx, dy, -dy)`` is written at
     cell ``(cx + dx, cy + dy)``. A shift is skipped for the whole batch if any sample then has a side
     ``<= 0`` or a position outside ``[0, map_size)``. The mask is 1 at the written cells (all 4 channels).
 

@@ -174,8 +174,8 @@ class FCOT(BaseTracker):
         # 4. State update.
         if flag != 'not_found':
             self.prev_pos = new_pos
+            self.pos, self.target_sz = st.state_from_box(box)
             if flag != 'uncertain' or p.get('update_scale_when_uncertain', True):
-                self.pos, self.target_sz = st.state_from_box(box)
                 self.target_scale = st.update_target_scale(self.target_sz, self.base_target_sz,
                                                            self.min_scale_factor, self.max_scale_factor)
         self.prev_box = st.state_to_box(self.pos, self.target_sz)
