@@ -86,40 +86,17 @@ _LOCAL_FILE = LocalSettingsFile(kind='ltr', env_var=LOCAL_FILE_ENV_VAR,
                                 render=_render, entry_point='EnvironmentSettings')
 
 
-def local_file_path():
-    """The ltr settings file in use (``$LTR_LOCAL_FILE`` or ``ltr/admin/local.py``); it may not exist yet."""
-    return _LOCAL_FILE.path()
-
-
-def env_settings():
-    """A fresh ``EnvironmentSettings()`` from the settings file in use (generated with defaults if missing).
-
-    Raises :class:`SettingsError` (naming the file and the original exception) if the file cannot be loaded;
-    the file is then left unchanged.
-    """
-    return _LOCAL_FILE.load()
-
-
-def create_default_local_file(path=None, overwrite=False):
-    """Write the default settings file to ``path`` (default: the file in use) and return its path.
-
-    An existing file is not overwritten unless ``overwrite=True`` (``FileExistsError`` naming it).
-    """
-    return _LOCAL_FILE.write(path, overwrite=overwrite)
-
-
-def write_local_file(path=None, overwrite=False, **fields):
-    """Write a settings file with the given field values (others default); returns its path.
-
-    Field names must be in :data:`FIELDS` (``TypeError`` otherwise); values are str/path, or list/tuple of them.
-    """
-    return _LOCAL_FILE.write(path, overwrite=overwrite, **fields)
-
-
-def required_path(field, settings=None, must_exist=True):
-    """The path in ``settings.<field>`` (``settings=None``: :func:`env_settings`), checked.
-
-    Raises :class:`SettingsError` naming the field and the settings file to edit if the field is undefined or
-    empty, or if ``must_exist`` and the path does not exist.
-    """
-    return _LOCAL_FILE.required_path(field, settings=settings, must_exist=must_exist)
+# The module-level API (pytracking's names) is the shared mechanism of ltr/admin/local_settings.py bound to this file:
+#: The settings file in use (``$LTR_LOCAL_FILE`` or the default path); it may not exist yet.
+local_file_path = _LOCAL_FILE.path
+#: A fresh settings object from the file in use (generated with defaults if missing); a broken file raises
+#: :class:`SettingsError` naming it and is left unchanged.
+env_settings = _LOCAL_FILE.load
+#: ``write_local_file(path=None, overwrite=False, **fields)``: write a settings file (fields not given take the
+#: defaults; unknown names raise ``TypeError``); an existing file is not overwritten unless ``overwrite=True``.
+write_local_file = _LOCAL_FILE.write
+#: ``create_default_local_file(path=None, overwrite=False)``: the default settings file.
+create_default_local_file = _LOCAL_FILE.write
+#: ``required_path(field, settings=None, must_exist=True)``: the path in ``settings.<field>`` or a
+#: :class:`SettingsError` naming the field and the file to edit (lists: first existing entry).
+required_path = _LOCAL_FILE.required_path
