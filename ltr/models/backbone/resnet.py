@@ -23,27 +23,36 @@ class ResNet(nn.Module):
         layers: number of blocks per stage, e.g. ``[3, 4, 6, 3]``.
         output_layers: default layers returned by :meth:`forward`.
         num_classes: size of the (unused) ``fc`` layer, 1000 for checkpoint compatibility.
+        base_width: channels of ``conv1``; stage ``i`` has ``base_width * 2**i`` (times the block expansion)
+            channels. 64 is the standard (ImageNet-compatible) ResNet; smaller values give a thinner network.
+        truncate_after_layer3: do not build ``layer4``, ``avgpool`` and ``fc`` (FCOT never runs them). The
+            standard network keeps them so that official checkpoints load strictly.
     """
 
     def __init__(self, block, layers: Sequence[int], output_layers: Iterable[str] = ('layer3',),
-                 num_classes: int = 1000):
+                 num_classes: int = 1000, base_width: int = 64, truncate_after_layer3: bool = False):
         super().__init__()
+        if base_width < 1:
+            raise ValueError(f"base_width must be a positive channel count, got {base_width}")
+        w = int(base_width)
         self.output_layers = list(output_layers)
-        self.inplanes = 64
-        self.conv1 = nn.Conv2d(3, 64, kernel_size=7, stride=2, padding=3, bias=False)
-        self.bn1 = nn.BatchNorm2d(64)
+        self.truncated = bool(truncate_after_layer3)
+        self.inplanes = w
+        self.conv1 = nn.Conv2d(3, w, kernel_size=7, stride=2, padding=3, bias=False)
+        self.bn1 = nn.BatchNorm2d(w)
         self.relu = nn.ReLU(inplace=True)
         self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
-        self.layer1 = self._make_layer(block, 64, layers[0])
-        self.layer2 = self._make_layer(block, 128, layers[1], stride=2)
-        self.layer3 = self._make_layer(block, 256, layers[2], stride=2)
-        self.layer4 = self._make_layer(block, 512, layers[3], stride=2)
-        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
-        self.fc = nn.Linear(512 * block.expansion, num_classes)
+        self.layer1 = self._make_layer(block, w, layers[0])
+        self.layer2 = self._make_layer(block, 2 * w, layers[1], stride=2)
+        self.layer3 = self._make_layer(block, 4 * w, layers[2], stride=2)
         # Channel count of every named output, e.g. {'layer1': 256, ...} for ResNet-50.
-        self.out_channels = {'conv1': 64, 'layer1': 64 * block.expansion, 'layer2': 128 * block.expansion,
-                             'layer3': 256 * block.expansion, 'layer4': 512 * block.expansion,
-                             'fc': num_classes}
+        self.out_channels = {'conv1': w, 'layer1': w * block.expansion, 'layer2': 2 * w * block.expansion,
+                             'layer3': 4 * w * block.expansion}
+        if not self.truncated:
+            self.layer4 = self._make_layer(block, 8 * w, layers[3], stride=2)
+            self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+            self.fc = nn.Linear(8 * w * block.expansion, num_classes)
+            self.out_channels.update(layer4=8 * w * block.expansion, fc=num_classes)
         for m in self.modules():
             if isinstance(m, nn.Conv2d):
                 nn.init.kaiming_normal_(m.weight, mode='fan_out', nonlinearity='relu')
@@ -72,9 +81,11 @@ class ResNet(nn.Module):
             OrderedDict name -> feature map, e.g. ``layer3``: ``(N, 4*256, H/16, W/16)`` for ResNet-50.
         """
         wanted = list(self.output_layers if output_layers is None else output_layers)
-        unknown = [n for n in wanted if n not in LAYER_NAMES]
+        allowed = LAYER_NAMES[:4] if self.truncated else LAYER_NAMES
+        unknown = [n for n in wanted if n not in allowed]
         if unknown:
-            raise ValueError(f"unknown backbone layer(s) {unknown}; allowed: {list(LAYER_NAMES)}")
+            raise ValueError(f"unknown backbone layer(s) {unknown}; allowed: {list(allowed)}"
+                             + (" (this backbone is truncated after layer3)" if self.truncated else ""))
         remaining = set(wanted)
         outputs = OrderedDict()
 
@@ -97,21 +108,32 @@ class ResNet(nn.Module):
         return outputs
 
 
-def _resnet(name: str, block, layers, output_layers, pretrained: bool) -> ResNet:
-    model = ResNet(block, layers, output_layers=output_layers)
+def _resnet(name: str, block, layers, output_layers, pretrained: bool, base_width: int = 64,
+            truncate_after_layer3: bool = False) -> ResNet:
+    model = ResNet(block, layers, output_layers=output_layers, base_width=base_width,
+                   truncate_after_layer3=truncate_after_layer3)
     if pretrained:
+        if base_width != 64:
+            raise ValueError(f"ImageNet weights exist only for base_width=64, got base_width={base_width}")
         from ltr.admin.pretrained import imagenet_resnet_state_dict
-        model.load_state_dict(imagenet_resnet_state_dict(name))
+        state = imagenet_resnet_state_dict(name)
+        if truncate_after_layer3:
+            state = {k: v for k, v in state.items() if not k.startswith(('layer4.', 'fc.'))}
+        model.load_state_dict(state)
     return model
 
 
-def resnet18(output_layers=('layer3',), pretrained: bool = False) -> ResNet:
-    """ResNet-18; layer1/2/3 have 64/128/256 channels. ``pretrained`` loads torchvision's ImageNet weights
-    from the local cache (never downloads)."""
-    return _resnet('resnet18', BasicBlock, [2, 2, 2, 2], output_layers, pretrained)
+def resnet18(output_layers=('layer3',), pretrained: bool = False, base_width: int = 64,
+             truncate_after_layer3: bool = False) -> ResNet:
+    """ResNet-18; layer1/2/3 have 64/128/256 channels (``base_width`` times 1/2/4). ``pretrained`` loads
+    torchvision's ImageNet weights from the local cache (never downloads)."""
+    return _resnet('resnet18', BasicBlock, [2, 2, 2, 2], output_layers, pretrained, base_width,
+                   truncate_after_layer3)
 
 
-def resnet50(output_layers=('layer3',), pretrained: bool = False) -> ResNet:
-    """ResNet-50; layer1/2/3 have 256/512/1024 channels. ``pretrained`` loads torchvision's ImageNet weights
-    from the local cache (never downloads)."""
-    return _resnet('resnet50', Bottleneck, [3, 4, 6, 3], output_layers, pretrained)
+def resnet50(output_layers=('layer3',), pretrained: bool = False, base_width: int = 64,
+             truncate_after_layer3: bool = False) -> ResNet:
+    """ResNet-50; layer1/2/3 have 256/512/1024 channels (``base_width`` times 4/8/16). ``pretrained`` loads
+    torchvision's ImageNet weights from the local cache (never downloads)."""
+    return _resnet('resnet50', Bottleneck, [3, 4, 6, 3], output_layers, pretrained, base_width,
+                   truncate_after_layer3)

@@ -27,10 +27,12 @@ def clf_head_18(input_dim: int = 1024, out_dim: int = 512, norm_scale: float = 1
                          InstanceL2Norm(scale=norm_scale))
 
 
-def clf_head_72(input_dim: int = 256, inner_dim: int = 128, out_dim: int = 256, norm_scale: float = 1.0) -> nn.Sequential:
+def clf_head_72(input_dim: int = 256, inner_dim: int = 128, out_dim: int = 256, norm_scale: float = 1.0,
+                num_groups: int = 32, deformable: bool = True) -> nn.Sequential:
     """Stride-4 classification head: ``conv3x3 (bias) -> GN -> ReLU -> DCN -> GN -> ReLU -> DCN -> InstanceL2Norm``.
 
     ``(N, input_dim, 72, 72) -> (N, out_dim, 72, 72)``; no activation after the last DCN.
     """
     return deformable_head(input_dim, inner_dim, out_dim, first_conv_bias=True,
-                           final=InstanceL2Norm(scale=norm_scale))
+                           final=InstanceL2Norm(scale=norm_scale), num_groups=num_groups,
+                           deformable=deformable)

@@ -42,7 +42,8 @@ class RegFilter(nn.Module):
 
     def __init__(self, pool_size: int = 3, filter_dim: int = 4, filter_channel: int = 256,
                  input_features_channel: int = 256, inner_channel: int = 128, feat_stride: int = 4,
-                 filter_optimizer: Optional[nn.Module] = None, train_init_only: bool = True):
+                 filter_optimizer: Optional[nn.Module] = None, train_init_only: bool = True, num_groups: int = 32,
+                 deformable: bool = True):
         super().__init__()
         self.pool_size = pool_size
         self.filter_dim = filter_dim
@@ -53,16 +54,20 @@ class RegFilter(nn.Module):
 
         self.filter_optimizer = filter_optimizer
         self.reg_initializer_72 = deformable_head(input_features_channel, inner_channel, model_channels,
-                                                  first_conv_bias=False, final=nn.ReLU(inplace=True))
+                                                  first_conv_bias=False, final=nn.ReLU(inplace=True),
+                                                  num_groups=num_groups, deformable=deformable)
         self.reg_initializer_36 = deformable_head(input_features_channel, inner_channel, model_channels,
-                                                  first_conv_bias=False, final=nn.ReLU(inplace=True))
+                                                  first_conv_bias=False, final=nn.ReLU(inplace=True),
+                                                  num_groups=num_groups, deformable=deformable)
         self.prroipool_72 = PrRoIPool2D(pool_size, pool_size, 1.0 / feat_stride)
         self.prroipool_36 = PrRoIPool2D(pool_size, pool_size, 1.0 / (2 * feat_stride))
         self.reg_initializer_merge = nn.Conv2d(2 * model_channels, model_channels, kernel_size=1, bias=False)
         self.reg_head_72 = deformable_head(input_features_channel, inner_channel, filter_channel,
-                                           first_conv_bias=False, final=nn.ReLU(inplace=True))
+                                           first_conv_bias=False, final=nn.ReLU(inplace=True),
+                                                  num_groups=num_groups, deformable=deformable)
         self.reg_head_36 = deformable_head(input_features_channel, inner_channel, filter_channel,
-                                           first_conv_bias=False, final=nn.ReLU(inplace=True))
+                                           first_conv_bias=False, final=nn.ReLU(inplace=True),
+                                                  num_groups=num_groups, deformable=deformable)
         self.reg_head_merge = nn.Conv2d(2 * filter_channel, filter_channel, kernel_size=1, bias=True)
 
         init_conv_normal_(self)

@@ -132,8 +132,9 @@ def configure_training_stage(net: FCOTNet, train_cls_72_and_reg_init: bool, trai
     elif train_cls_18:
         _set_requires_grad(net, False)
         _set_requires_grad(net.classifier_18, True)
-    _set_requires_grad(net.feature_extractor.layer4, False)
-    _set_requires_grad(net.feature_extractor.fc, False)
+    if not getattr(net.feature_extractor, 'truncated', False):
+        _set_requires_grad(net.feature_extractor.layer4, False)
+        _set_requires_grad(net.feature_extractor.fc, False)
 
 
 @model_constructor
@@ -143,25 +144,48 @@ def fcotnet(clf_filter_size=4, reg_filter_size=3, optim_iter=5, optim_init_step=
             norm_scale_coef=2, init_gauss_sigma=1.0, num_dist_bins=5, bin_displacement=1.0, mask_init_factor=4.0,
             score_act='relu', act_param=None, target_mask_act='sigmoid', detach_length=float('Inf'),
             train_cls_72_and_reg_init=True, train_reg_optimizer=False, train_cls_18=False,
-            backbone='resnet50', fix_reg_label_transpose=False):
+            backbone='resnet50', fix_reg_label_transpose=False, backbone_width=64, truncate_backbone=False,
+            decoder_dim=256, clf72_inner_dim=128, reg_inner_dim=128, reg_filter_channel=None, head_norm_groups=32,
+            deformable_heads=True):
     """Build FCOT with the official keyword arguments (spec §1.1).
 
-    Extra (non-official) options:
+    Extra (non-official) options; their defaults give exactly the official network (414 state_dict entries):
         backbone: ``'resnet50'`` (official) or ``'resnet18'`` (layer1/2/3 = 64/128/256 channels; for CPU training).
         fix_reg_label_transpose: place the online regression label at (row = y, col = x). Default ``False``
             reproduces the official transposed placement (the released weights were trained with it).
+        backbone_width: channels of the backbone's ``conv1`` (64); every stage scales with it.
+        truncate_backbone: build the backbone without ``layer4``/``avgpool``/``fc`` (never run by FCOT; the
+            official network keeps them, so its checkpoints carry them).
+        decoder_dim: channels of the decoder (``pyramid_*``) and of the stride-4 classification features (256).
+        clf72_inner_dim: inner channels of the stride-4 classification head (128).
+        reg_inner_dim: inner channels of the four regression heads / initializers (128).
+        reg_filter_channel: channels of the regression features and model (None: ``decoder_dim``, official 256).
+        head_norm_groups: GroupNorm groups in the deformable heads (32); must divide both inner widths.
+        deformable_heads: DCNv2 in the stride-4 heads (official). ``False`` uses plain 3x3 convolutions there (an
+            architecture change, not the official network: several times cheaper on the CPU).
+    The stride-16 classification feature width is the official ``out_feature_dim`` (512).
     """
     if backbone not in BACKBONES:
         raise ValueError(f"backbone={backbone!r}; allowed: {sorted(BACKBONES)}")
+    reg_filter_channel = decoder_dim if reg_filter_channel is None else reg_filter_channel
+    widths = {'backbone_width': backbone_width, 'decoder_dim': decoder_dim, 'clf72_inner_dim': clf72_inner_dim,
+              'reg_inner_dim': reg_inner_dim, 'reg_filter_channel': reg_filter_channel,
+              'out_feature_dim': out_feature_dim, 'head_norm_groups': head_norm_groups}
+    bad = {k: v for k, v in widths.items() if not isinstance(v, int) or isinstance(v, bool) or v < 1}
+    if bad:
+        raise ValueError(f"width options must be positive integers, got {bad}")
+    for name in ('clf72_inner_dim', 'reg_inner_dim'):
+        if widths[name] % head_norm_groups != 0:
+            raise ValueError(f"{name}={widths[name]} is not divisible by head_norm_groups={head_norm_groups}")
     if clf_feat_blocks != 0 or not final_conv or not clf_feat_norm:
         raise ValueError("FCOT's classification heads need clf_feat_blocks=0, final_conv=True, clf_feat_norm=True; "
                          f"got clf_feat_blocks={clf_feat_blocks}, final_conv={final_conv}, clf_feat_norm={clf_feat_norm}")
     if classification_layer != 'layer3' or feat_stride != 16:
         raise ValueError(f"FCOT classifies layer3 at stride 16; got classification_layer={classification_layer!r}, "
                          f"feat_stride={feat_stride}")
-    backbone_net = BACKBONES[backbone](output_layers=['layer1', 'layer2', 'layer3'], pretrained=backbone_pretrained)
+    backbone_net = BACKBONES[backbone](output_layers=['layer1', 'layer2', 'layer3'], pretrained=backbone_pretrained,
+                                       base_width=backbone_width, truncate_after_layer3=truncate_backbone)
     ch = backbone_net.out_channels
-    decoder_dim = 256
     stride_72 = feat_stride // 4
 
     def clf_optimizer(stride):
@@ -182,15 +206,17 @@ def fcotnet(clf_filter_size=4, reg_filter_size=3, optim_iter=5, optim_init_step=
         filter_size=clf_filter_size,
         filter_initializer=FilterInitializerLinear(clf_filter_size, decoder_dim, stride_72, filter_norm=init_filter_norm),
         filter_optimizer=clf_optimizer(stride_72),
-        feature_extractor=clf_features.clf_head_72(decoder_dim, 128, decoder_dim,
+        feature_extractor=clf_features.clf_head_72(decoder_dim, clf72_inner_dim, decoder_dim,
                                                    clf_features.clf72_norm_scale(decoder_dim, clf_filter_size,
-                                                                                 norm_scale_coef)))
+                                                                                 norm_scale_coef),
+                                                   num_groups=head_norm_groups, deformable=deformable_heads))
     reg_optimizer = RegSteepestDescentGN(num_iter=optim_iter, feat_stride=stride_72, init_step_length=1.0,
                                          init_filter_reg=0.1, detach_length=detach_length,
                                          transposed_label=not fix_reg_label_transpose)
-    regressor_72 = RegFilter(pool_size=reg_filter_size, filter_dim=4, filter_channel=decoder_dim,
-                             input_features_channel=decoder_dim, inner_channel=128, feat_stride=stride_72,
-                             filter_optimizer=reg_optimizer, train_init_only=train_cls_72_and_reg_init)
+    regressor_72 = RegFilter(pool_size=reg_filter_size, filter_dim=4, filter_channel=reg_filter_channel,
+                             input_features_channel=decoder_dim, inner_channel=reg_inner_dim, feat_stride=stride_72,
+                             filter_optimizer=reg_optimizer, train_init_only=train_cls_72_and_reg_init,
+                             num_groups=head_norm_groups, deformable=deformable_heads)
     net = FCOTNet(feature_extractor=backbone_net, classifier_18=classifier_18, classifier_72=classifier_72,
                   regressor_72=regressor_72,
                   pyramid_first_conv=FPNUpBlock(ch['layer3'], decoder_dim, smooth_output=False, first_conv=True),
