@@ -19,7 +19,7 @@ __all__ = ['build_parser', 'overrides_from_args', 'run_training', 'main']
 #: CLI option -> settings attribute (options left at None are not applied).
 _OVERRIDE_OPTIONS = ('batch_size', 'num_workers', 'total_epochs', 'samples_per_epoch', 'devices', 'amp', 'seed',
                      'cudnn_benchmark', 'init_from', 'lasot_rate', 'norm_scale_coef', 'fail_safe', 'use_tensorboard',
-                     'progress_bar', 'output_sz', 'val_epoch_interval')
+                     'progress_bar', 'output_sz', 'val_epoch_interval', 'threads')
 
 
 def build_parser():
@@ -44,6 +44,7 @@ def build_parser():
     p.add_argument('--norm_scale_coef', type=float, default=None)
     p.add_argument('--output_sz', type=int, default=None, help='Crop size (multiple of 16).')
     p.add_argument('--val_epoch_interval', type=int, default=None)
+    p.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: torch decides).')
     p.add_argument('--fail_safe', action=argparse.BooleanOptionalAction, default=None,
                    help='Restart from the newest checkpoint after a crash (up to 10 times).')
     p.add_argument('--use_tensorboard', action=argparse.BooleanOptionalAction, default=None)

@@ -6,7 +6,8 @@ batch size (:class:`ltr.admin.stats.AverageMeter`), shown in a tqdm bar per iter
 summary; rank 0 writes their epoch averages and the learning rates to TensorBoard.
 
 Settings used (all optional unless noted): ``amp`` (mixed precision, CUDA only), ``grad_clip_max_norm``,
-``print_interval`` (tqdm postfix refresh), ``print_stats`` (stat names to show; None = all), ``use_tensorboard``,
+``print_interval`` (tqdm postfix refresh), ``log_interval`` (steps between plain progress lines when the bar is
+off; default 50), ``print_stats`` (stat names to show; None = all), ``use_tensorboard``,
 ``progress_bar``, ``env.tensorboard_dir``, ``project_path`` (required), ``description``.
 """
 import os
@@ -156,6 +157,10 @@ class LTRTrainer(BaseTrainer):
                     bar.update(1)
                     if i % max(1, getattr(self.settings, 'print_interval', 1)) == 0 or i == len(loader):
                         bar.set_postfix_str(self._stats_string(loader, batch_size), refresh=False)
+                elif self.is_main and i % max(1, int(getattr(self.settings, 'log_interval', 50) or 50)) == 0:
+                    # no bar (log files): one plain progress line every ``log_interval`` steps
+                    print('[{}: {}] {} / {}: {}'.format(loader.name, self.epoch, i, len(loader),
+                                                        self._stats_string(loader, batch_size)), flush=True)
         finally:
             if bar is not None:
                 bar.close()

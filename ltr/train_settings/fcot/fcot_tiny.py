@@ -1,34 +1,51 @@
-"""Tiny FCOT for CPU smoke training on the synthetic dataset (``env.synthetic_dir``, generated when empty).
+"""FCOT-tiny: the real-time CPU variant that this project trains and ships (``pytracking/networks/fcot_tiny.pth.tar``).
 
-ResNet-18 backbone (ImageNet weights only if the file is present locally), 96-pixel crops (score maps 6x6 / 24x24, labels 7x7 / 25x25),
-2 train + 1 test frames, batch 4, 16 samples per epoch, 3 epochs, joint stage (all modules trained,
-:class:`~ltr.actors.fcot.FcotActor`). Validation every epoch on the last synthetic sequence.
+Same network code as the official FCOT, built with the width options of ``fcotnet`` (:data:`NET_OPTIONS`):
+
+* backbone: ResNet-18 at half width (layer1/2/3 = 32/64/128 channels), truncated after layer3, trained from
+  scratch (no ImageNet weights can be fetched here; none are needed for the synthetic domain);
+* decoder 64 channels, stride-16 classification features 128, stride-4 heads with 32 inner channels, regression
+  model ``(4, 32, 3, 3)``, GroupNorm with 8 groups, plain 3x3 convolutions instead of DCNv2 in the heads;
+* 128-pixel crops (score maps 8x8 / 32x32), 2 train + 1 test frames per sample, batch 16, 3 steepest-descent
+  iterations for the online models inside the forward (the official recipe uses 5).
+
+One joint stage (:class:`~ltr.actors.fcot.FcotActor`: classifier-72, classifier-18 and the regression model
+generator, weights as the official 2-stage recipe's first stage) on the ``train`` split of the synthetic dataset
+(:mod:`ltr.dataset.synthetic`, generated into ``synthetic_dir`` when that folder is empty): 14 epochs of 4000
+samples, Adam, learning rates x0.2 after epochs 9 and 12. Validation every 2 epochs on held-back training
+sequences. The regression optimizer's two scalars keep their initial values (the tracker's parameter file ``demo``
+decides how many online regression iterations to run).
+
+    cd ltr && python run_training.py fcot fcot_tiny --threads 2
+
+The birth certificate of the shipped model (command, seed, data, samples, time, machine) is ``docs/fcot_tiny.md``.
 """
 from ltr.train_settings.fcot import recipe
+
+#: Width options of the FCOT-tiny network (``fcotnet(**NET_OPTIONS)``; the tracker loads them from the checkpoint).
+NET_OPTIONS = {'backbone_width': 32, 'truncate_backbone': True, 'decoder_dim': 64, 'clf72_inner_dim': 32,
+               'reg_inner_dim': 32, 'reg_filter_channel': 32, 'out_feature_dim': 128, 'head_norm_groups': 8,
+               'deformable_heads': False}
+
+#: The synthetic training data (split 'train' of generator version 2; see :mod:`ltr.dataset.synthetic`).
+SYNTHETIC_PARAMS = {'split': 'train', 'num_sequences': 400, 'num_frames': 60, 'size': (320, 240), 'seed': 0}
 
 TINY = recipe.StageSpec(
     flags=(True, False, True), actor=recipe.fcot_actors.FcotActor,
     loss_weight={'test_clf_72': 100, 'test_init_clf_72': 100, 'test_iter_clf_72': 400,
                  'test_clf_18': 100, 'test_init_clf_18': 100, 'test_iter_clf_18': 400, 'reg_72': 1.0},
-    param_groups=[(('classifier_72', 'classifier_18'), 2e-4), ('regressor_72', 5e-4),
-                  (('pyramid_first_conv', 'pyramid_36', 'pyramid_72'), 5e-4), ('feature_extractor', 2e-4)],
-    total_epochs=3, milestones=[2], init=None,
-    defaults={'backbone': 'resnet18', 'backbone_pretrained': False, 'dataset_kind': 'synthetic',
-              'output_sz': 96, 'num_train_frames': 2, 'num_test_frames': 1, 'batch_size': 4, 'num_workers': 0,
-              'samples_per_epoch': 16, 'val_samples_per_epoch': 4, 'val_epoch_interval': 1,
-              'synthetic_val_sequences': 1, 'norm_scale_coef': 2.0, 'description': 'FCOT tiny (CPU smoke run)'})
-
-
-def imagenet_weights_present(name='resnet18'):
-    """True if torchvision's ImageNet file for ``name`` is in one of the local search folders."""
-    from ltr.admin.pretrained import imagenet_weights_search_dirs, imagenet_weights_url
-    file_name = imagenet_weights_url(name).rsplit('/', 1)[-1]
-    return any((d / file_name).is_file() for d in imagenet_weights_search_dirs())
+    param_groups=[(('classifier_72.filter_optimizer', 'classifier_18.filter_optimizer'), 5e-4),
+                  (('classifier_72.filter_initializer', 'classifier_72.feature_extractor',
+                    'classifier_18.filter_initializer', 'classifier_18.feature_extractor'), 1e-3),
+                  ('regressor_72', 1e-3), (('pyramid_first_conv', 'pyramid_36', 'pyramid_72'), 1e-3),
+                  ('feature_extractor', 1e-3)],
+    total_epochs=14, milestones=[9, 12], init=None,
+    defaults={'backbone': 'resnet18', 'backbone_pretrained': False, 'net_options': NET_OPTIONS, 'optim_iter': 3,
+              'dataset_kind': 'synthetic', 'synthetic_params': SYNTHETIC_PARAMS, 'synthetic_val_sequences': 20,
+              'output_sz': 128, 'num_train_frames': 2, 'num_test_frames': 1, 'batch_size': 16, 'num_workers': 0,
+              'samples_per_epoch': 4000, 'val_samples_per_epoch': 320, 'val_epoch_interval': 2,
+              'norm_scale_coef': 2.0, 'seed': 0, 'description': 'FCOT-tiny (CPU real-time variant)'})
 
 
 def run(settings):
-    spec = TINY
-    if 'backbone_pretrained' not in (getattr(settings, 'overrides', None) or {}):
-        spec = recipe.StageSpec(**dict(vars(TINY), defaults=dict(TINY.defaults,
-                                                                  backbone_pretrained=imagenet_weights_present())))
-    recipe.run_stage(settings, spec)
+    recipe.run_stage(settings, TINY)

@@ -76,6 +76,9 @@ COMMON_DEFAULTS = {
     'max_restarts': 10,
     'init_from': None,                    # previous-stage checkpoint or dimp50.pth (stage default if None)
     'find_unused_parameters': True,
+    'optim_iter': 5,                      # steepest-descent iterations of the online models inside the forward
+    'net_options': {},                    # extra fcotnet(...) keywords (width options); {} = official network
+    'threads': None,                      # torch CPU threads (None: torch's default)
 }
 
 
@@ -129,6 +132,8 @@ def setup_runtime(settings):
     """Distributed init, device choice and seeding. Sets ``settings.device``, ``settings.dist`` and returns the
     :class:`~ltr.admin.distributed.DistInfo`."""
     info = dist_utils.dist_info_from_env()
+    if getattr(settings, 'threads', None):
+        torch.set_num_threads(int(settings.threads))
     use_cuda = torch.cuda.is_available() and getattr(settings, 'use_gpu', True)
     if use_cuda:
         if info.enabled:
@@ -232,16 +237,19 @@ def build_loaders(settings, world_size=1):
 
 # ------------------------------------------------------------------------------------------------ network
 def build_net(settings, spec):
-    """``fcotnet`` with the stage flags and the settings' sizes (backbone, norm_scale_coef, filter sizes)."""
+    """``fcotnet`` with the stage flags and the settings' sizes (backbone, norm_scale_coef, filter sizes,
+    ``optim_iter``) plus ``settings.net_options`` (width options; empty for the official stages)."""
     a, b, c = spec.flags
     extra = {} if settings.backbone == 'resnet50' else {'backbone': settings.backbone}  # official kwds for R50
-    return fcotnet(clf_filter_size=settings.clf_target_filter_sz, reg_filter_size=settings.reg_target_filter_sz,
-                   backbone_pretrained=settings.backbone_pretrained, optim_iter=5,
-                   norm_scale_coef=settings.norm_scale_coef, clf_feat_norm=True, clf_feat_blocks=0, final_conv=True,
-                   out_feature_dim=512, optim_init_step=0.9, optim_init_reg=0.1,
-                   init_gauss_sigma=settings.output_sigma * settings.feature_sz, num_dist_bins=100,
-                   bin_displacement=0.1, mask_init_factor=3.0, target_mask_act='sigmoid', score_act='relu',
-                   train_cls_72_and_reg_init=a, train_reg_optimizer=b, train_cls_18=c, **extra)
+    kwargs = dict(clf_filter_size=settings.clf_target_filter_sz, reg_filter_size=settings.reg_target_filter_sz,
+                  backbone_pretrained=settings.backbone_pretrained, optim_iter=int(settings.optim_iter),
+                  norm_scale_coef=settings.norm_scale_coef, clf_feat_norm=True, clf_feat_blocks=0, final_conv=True,
+                  out_feature_dim=512, optim_init_step=0.9, optim_init_reg=0.1,
+                  init_gauss_sigma=settings.output_sigma * settings.feature_sz, num_dist_bins=100,
+                  bin_displacement=0.1, mask_init_factor=3.0, target_mask_act='sigmoid', score_act='relu',
+                  train_cls_72_and_reg_init=a, train_reg_optimizer=b, train_cls_18=c, **extra)
+    kwargs.update(getattr(settings, 'net_options', None) or {})
+    return fcotnet(**kwargs)
 
 
 def previous_stage_checkpoint(settings, spec):
