@@ -25,8 +25,16 @@ from pytracking.utils.argtypes import add_debug_arguments, str2bool, visdom_info
 __all__ = ['run_tracker', 'main', 'str2bool']
 
 
+class SetupError(RuntimeError):
+    """A problem that would fail every sequence (network file, parameter file): reported once, before the first."""
+
+
+#: Exceptions of the setup check that are the user's to fix (one line, exit 2); anything else keeps its traceback.
+_SETUP_ERRORS = (OSError, ValueError, ImportError, EOFError, AttributeError, KeyError, RuntimeError)
+
+
 def run_tracker(tracker_name, tracker_param, run_id=None, dataset_name='otb', sequence=None, debug=0, threads=0,
-                visdom_info=None, int_results=False, save_debug=None, vot_ope=False):
+                visdom_info=None, int_results=False, save_debug=None, vot_ope=False, net=None):
     """Run one tracker setting on a dataset (or one sequence of it); returns a RunSummary.
 
     args:
@@ -42,6 +50,10 @@ def run_tracker(tracker_name, tracker_param, run_id=None, dataset_name='otb', se
         save_debug - folder for the debug panels as PNG files (with debug > 0): <folder>/<seq>/<panel>/<frame>.png
                      and <folder>/<seq>/summary.png.
         vot_ope - for the 'vot' dataset, run one-pass instead of the VOT2018 reset protocol.
+        net - network file replacing the parameter file's network.
+
+    Before the first sequence the tracker is set up once (parameters built, network loaded): a failure there
+    raises :class:`SetupError` naming the tracker and the problem, instead of failing every sequence.
 
     The 'vot' dataset runs the supervised (reset) protocol of pytracking.evaluation.vot_protocol
     (results in <results_dir>/baseline/<seq>/<seq>_001.txt) unless vot_ope is set.
@@ -54,7 +66,15 @@ def run_tracker(tracker_name, tracker_param, run_id=None, dataset_name='otb', se
     dataset = get_dataset(dataset_name)
     if sequence is not None:
         dataset = SequenceList([dataset[sequence]])
-    trackers = [Tracker(tracker_name, tracker_param, run_id)]
+    trackers = [Tracker(tracker_name, tracker_param, run_id, net_path=net)]
+    for tracker in trackers:
+        try:
+            tracker.check_setup()
+        except _SETUP_ERRORS as e:
+            raise SetupError('cannot start {}: {}: {}'.format(tracker.label(), type(e).__name__, e)) from e
+    if debug:
+        print('Note: --debug {} runs are for looking: results are not saved and complete results are not '
+              'skipped (run without --debug to save them).'.format(debug))
     if str(dataset_name).lower() == 'vot' and not vot_ope:
         from pytracking.evaluation.vot_protocol import run_vot_dataset
         return run_vot_dataset(dataset, trackers, debug, threads)
@@ -83,6 +103,8 @@ def build_parser():
     parser.add_argument('--threads', type=int, default=0, help='Number of worker processes (0: sequential).')
     parser.add_argument('--int_results', action='store_true',
                         help='Write integer boxes (truncated, pytracking format) instead of floats.')
+    parser.add_argument('--net', type=str, default=None, metavar='PATH',
+                        help="Network file to use instead of the parameter file's (e.g. models/fcot.pth).")
     parser.add_argument('--vot_ope', action='store_true',
                         help="Dataset 'vot': run one-pass instead of the VOT2018 reset protocol.")
     add_debug_arguments(parser)
@@ -101,8 +123,8 @@ def main(argv=None):
                               _sequence_arg(args.sequence), args.debug, args.threads,
                               visdom_info_from_args(args),
                               int_results=args.int_results, save_debug=args.save_debug,
-                              vot_ope=args.vot_ope)
-    except SettingsError as e:  # a wrong path in local.py: the message says what to fix
+                              vot_ope=args.vot_ope, net=args.net)
+    except (SettingsError, SetupError) as e:  # a wrong path in local.py, a missing network: say what to fix
         print('{}: error: {}'.format(parser.prog, e), file=sys.stderr)
         return 2
     return 0 if summary.ok else 1

@@ -1,16 +1,7 @@
-"""Reader for ``tests/data/fcot_state_dict.txt``: the official FCOT state_dict keys and shapes."""
-from pathlib import Path
-from typing import List, Tuple
-
-MANIFEST = Path(__file__).parent / 'data' / 'fcot_state_dict.txt'
+"""The official FCOT state_dict keys and shapes (``ltr/data_specs/fcot_state_dict.txt``, from the reference)."""
+from ltr.admin.official_layout import OFFICIAL_LAYOUT_FILE as MANIFEST, read_official_layout
 
 
-def read_manifest(path: Path = MANIFEST) -> List[Tuple[str, Tuple[int, ...]]]:
+def read_manifest(path=MANIFEST):
     """Return ``[(key, shape), ...]`` in file order; an empty shape field is a 0-dim tensor."""
-    entries = []
-    for line in path.read_text().splitlines():
-        if not line.strip() or line.startswith('#'):
-            continue
-        key, shape = line.split('\t')
-        entries.append((key, tuple(int(s) for s in shape.split(',')) if shape else ()))
-    return entries
+    return read_official_layout(path)

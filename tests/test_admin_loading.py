@@ -23,7 +23,7 @@ from ltr.admin.loading import (CheckpointError, StateDictMismatchError, load_dim
 from ltr.admin.model_constructor import NetConstructor
 from ltr.admin.restricted_pickle import LegacyObject, restricted_pickle_module
 
-MANIFEST = Path(__file__).resolve().parent / 'data' / 'fcot_state_dict.txt'
+from manifest import MANIFEST  # noqa: E402
 TOY_MODULE = toy.toy_net.__module__
 BUFFER_SUFFIXES = ('running_mean', 'running_var', 'num_batches_tracked')
 

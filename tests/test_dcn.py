@@ -6,7 +6,6 @@ weights.
 """
 
 import math
-import os
 
 import pytest
 import torch
@@ -77,17 +76,11 @@ def test_state_dict_keys_and_shapes():
 
 
 def test_state_dict_matches_official_listing():
-    path = os.path.join(os.path.dirname(__file__), 'data', 'fcot_state_dict.txt')
-    if not os.path.exists(path):
-        pytest.skip('tests/data/fcot_state_dict.txt not present')
+    from ltr.admin.official_layout import read_official_layout
     prefix = 'classifier_72.feature_extractor.3.'
-    official = {}
-    with open(path) as f:
-        for line in f:
-            if line.startswith(prefix) and '\t' in line:
-                key, shape = line.rstrip('\n').split('\t')
-                official[key[len(prefix):]] = tuple(int(v) for v in shape.split(',') if v)
+    official = {k[len(prefix):]: shape for k, shape in read_official_layout() if k.startswith(prefix)}
     official = {k: v for k, v in official.items() if k in ('weight', 'bias') or k.startswith('conv_offset_mask.')}
+    assert len(official) == 4
     ours = {k: tuple(v.shape) for k, v in DCN(128, 128, 3, 1, 1).state_dict().items()}
     assert ours == official
 

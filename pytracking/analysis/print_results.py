@@ -18,7 +18,32 @@ _REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file
 if _REPO_ROOT not in sys.path:
     sys.path.insert(0, _REPO_ROOT)
 
-__all__ = ['main', 'build_parser', 'evaluate_tracker']
+__all__ = ['main', 'build_parser', 'evaluate_tracker', 'WithheldGroundTruthError', 'SERVER_SCORED']
+
+#: Splits whose ground truth is withheld (only the first frame is public): dataset key -> (server, packing command).
+SERVER_SCORED = {
+    'got10k_test': ('the GOT-10k evaluation server (http://got-10k.aitestunion.com)',
+                    'python -m pytracking.util_scripts.pack_got10k_results TRACKER PARAM RUN_IDS'),
+    'trackingnet': ('the TrackingNet evaluation server (https://eval.ai, TrackingNet challenge)',
+                    'python -m pytracking.util_scripts.pack_trackingnet_results TRACKER PARAM RUN_ID'),
+}
+SERVER_SCORED['gott'] = SERVER_SCORED['got10k_test']
+SERVER_SCORED['tn'] = SERVER_SCORED['trackingnet']
+
+
+class WithheldGroundTruthError(ValueError):
+    """The split's ground truth is withheld: a score computed here would be made up."""
+
+
+def refuse_server_scored(dataset_name):
+    """Raise :class:`WithheldGroundTruthError` for GOT-10k test and TrackingNet test."""
+    key = str(dataset_name).lower()
+    if key in SERVER_SCORED:
+        server, command = SERVER_SCORED[key]
+        raise WithheldGroundTruthError(
+            "the ground truth of '{}' is withheld (only the first frame is public), so no score can be computed "
+            "here; these results are scored by {}. Pack them for upload with: {}".format(dataset_name, server,
+                                                                                      command))
 
 
 def build_parser():
@@ -43,6 +68,7 @@ def evaluate_tracker(tracker_name, tracker_param, dataset_name, run_ids=None, re
                      per_run=False, per_sequence=False, attributes=None, force=False, skip_missing=False,
                      exclude_invalid_frames=False):
     """The Python API of the command: prints the tables and returns the score dicts (merged over runs)."""
+    refuse_server_scored(dataset_name)
     from pytracking.evaluation import get_dataset, trackerlist
     dataset = get_dataset(dataset_name)
     trackers = trackerlist(tracker_name, tracker_param, run_ids)

@@ -94,9 +94,11 @@ class Tracker:
                qualified parameter module.
         run_id - None or an int; results go to '<param>_<run_id:03d>'.
         display_name - name used in plots and tables (default: derived from name/param/run_id).
+        net_path - network file that replaces the parameter file's network (``run_tracker.py --net``); results
+               still go to the parameter's folder.
     """
 
-    def __init__(self, name, parameter_name, run_id=None, display_name=None):
+    def __init__(self, name, parameter_name, run_id=None, display_name=None, net_path=None):
         if run_id is not None and (isinstance(run_id, bool) or not isinstance(run_id, numbers.Integral)):
             raise TypeError('run_id must be None or an int, got {!r} ({})'.format(run_id, type(run_id).__name__))
         self.tracker_module_name, self.name = _split_module_name(name, 'pytracking.tracker')
@@ -108,6 +110,7 @@ class Tracker:
             self.parameter_name = parameter_name
         self.run_id = None if run_id is None else int(run_id)
         self.display_name = display_name
+        self.net_path = None if net_path is None else os.path.abspath(os.path.expanduser(os.fspath(net_path)))
 
         env = env_settings()
         results_path = required_path('results_path', env, must_exist=False)
@@ -158,7 +161,25 @@ class Tracker:
         if factory is None:
             raise AttributeError("Parameter module '{}' ({}) does not define parameters()".format(
                 self.parameter_module_name, getattr(module, '__file__', '?')))
-        return factory()
+        params = factory()
+        if self.net_path is not None:
+            net = getattr(params, 'net', None)
+            if net is None or not hasattr(net, 'net_path'):
+                raise ValueError("--net {}: the parameters of '{}' have no network wrapper (params.net) to point "
+                                 "at it".format(self.net_path, self.parameter_module_name))
+            net.net_path = self.net_path
+            net.net = None
+        return params
+
+    def check_setup(self):
+        """Everything that would fail every sequence, checked once before the first: the tracker and parameter
+        modules import, the parameters build and the network loads (``params.net.initialize()``)."""
+        self.check_available()
+        params = self.get_parameters()
+        net = getattr(params, 'net', None)
+        if net is not None and hasattr(net, 'initialize'):
+            net.initialize()
+        return params
 
     def check_available(self):
         """Import the tracker and parameter modules (raises like get_tracker_class/get_parameters)."""

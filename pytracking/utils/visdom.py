@@ -279,7 +279,11 @@ class _Block:
 
 
 def _timeout_client_class():
-    import visdom
+    try:
+        import visdom
+    except ModuleNotFoundError as e:
+        raise VisdomUnavailable("the visdom package is not installed (it is optional): install it with "
+                                "PIP_CONSTRAINT=constraints.txt pip install 'fcot[visdom]' (README, 'Install')") from e
 
     class _Client(visdom.Visdom):
         """visdom.Visdom whose HTTP requests time out (the stock client waits forever)."""
@@ -535,6 +539,10 @@ def create_debug_sink(debug, visdom_info=None, ui_info=None):
             warn_once(key, '!!! WARNING: Visdom could not start: {}. Continuing with {} !!!\n'
                       "!!! Start Visdom in a separate terminal window by typing 'visdom' (or pass "
                       "--visdom_server/--visdom_port) !!!".format(e, where))
+    elif not visdom_info.get('save_debug') and not display_available():
+        warn_once(('nowhere',), 'Note: --debug {} with --use_visdom false, no display and no --save_debug: the debug '
+                                'panels are not shown anywhere. Add --save_debug DIR to write them as PNG files, or '
+                                'start visdom and drop --use_visdom false.'.format(debug))
     if visdom_info.get('save_debug'):
         sinks.append(DebugFileWriter(visdom_info['save_debug'], debug))
     if not sinks:
