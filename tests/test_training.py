@@ -21,7 +21,7 @@ from ltr.trainers import NonFiniteLossError
 #: small, fast settings on top of fcot_tiny (1 step of batch 2 per epoch)
 FAST = {'output_sz': 64, 'batch_size': 2, 'samples_per_epoch': 2, 'num_workers': 0, 'seed': 3,
         'backbone_pretrained': False, 'amp': False, 'progress_bar': False, 'use_tensorboard': False,
-        'val_epoch_interval': 0}
+        'val_epoch_interval': 0, 'synthetic_params': {}, 'synthetic_val_sequences': 1}
 
 
 @pytest.fixture(scope='module')

@@ -112,6 +112,7 @@ ALLOWED_GLOBALS = {
     'torch.storage': ('UntypedStorage', 'TypedStorage'),
     'numpy': ('ndarray', 'dtype'),
     'numpy._core.multiarray': ('_reconstruct', 'scalar'),  # numpy 1.x's numpy.core.*: see _REPLACEMENTS
+    'ltr.admin.stats': ('AverageMeter', 'StatValue'),       # training statistics (plain attribute holders)
 }
 
 # module renames applied before the allow-list: (old prefix, new prefix)
@@ -201,11 +202,42 @@ def resolve_global(module, name):
     return placeholder_class(module, name)
 
 
-class RestrictedUnpickler(pickle.Unpickler):
-    """``pickle.Unpickler`` whose ``find_class`` goes through :func:`resolve_global`."""
+def _buildable_types():
+    """Types whose *instances* may receive pickled state (the BUILD opcode): plain data holders only."""
+    import collections
+    import numpy
+    import torch
+    from ltr.admin.model_constructor import NetConstructor
+    from ltr.admin.stats import AverageMeter, StatValue
+    return (LegacyObject, NetConstructor, AverageMeter, StatValue, numpy.ndarray, numpy.dtype, numpy.generic,
+            torch.Tensor, collections.OrderedDict, collections.defaultdict, collections.Counter, collections.deque)
+
+
+class RestrictedUnpickler(pickle._Unpickler):
+    """Pure-Python unpickler whose ``find_class`` goes through :func:`resolve_global` and whose BUILD opcode only
+    sets state on *instances* of plain data holders (:func:`_buildable_types`).
+
+    The opcode check matters: BUILD with a ``(None, {name: value})`` state calls ``setattr`` on whatever object
+    is on the stack, so a pickle that pushes an allowed *class* (``NetConstructor``) and BUILDs it would change
+    that class for the rest of the process. Such a pickle is refused with ``UnpicklingError`` before anything is
+    set.
+    """
+
+    dispatch = dict(pickle._Unpickler.dispatch)
 
     def find_class(self, module, name):
         return resolve_global(module, name)
+
+    def load_build(self):
+        inst = self.stack[-2] if len(self.stack) >= 2 else None
+        if isinstance(inst, type) or not isinstance(inst, _buildable_types()):
+            what = 'the class {}'.format(inst.__qualname__) if isinstance(inst, type) else \
+                'an object of type {}'.format(type(inst).__qualname__)
+            raise pickle.UnpicklingError('refused: the pickle sets state on {} (only instances of plain data '
+                                         'holders may receive state)'.format(what))
+        pickle._Unpickler.load_build(self)
+
+    dispatch[pickle.BUILD[0]] = load_build
 
 
 def _restricted_load_from_bytes(data):

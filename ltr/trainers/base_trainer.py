@@ -190,20 +190,46 @@ class BaseTrainer:
     def load_checkpoint(self, checkpoint=None):
         """Resume from a checkpoint: None = the newest in :attr:`checkpoint_dir` (nothing happens if there is none),
         an int epoch, or a file path. Restores net, optimizer, scheduler, grad scaler, stats, epoch and RNG state.
-        Returns True if a checkpoint was loaded."""
+        Returns True if a checkpoint was loaded.
+
+        Files are read through the restricted unpickler (:func:`ltr.admin.loading.torch_load_legacy`): a file dropped
+        into the workspace cannot run code. With ``checkpoint=None`` a newest file that cannot be read (truncated,
+        corrupt) is skipped with a warning naming it, and the newest readable one is used."""
+        from ltr.admin.loading import torch_load_legacy
         net_type = type(self.net).__name__
         if checkpoint is None:
             found = list_checkpoints(self._checkpoint_dir, net_type)
             if not found:
                 return False
-            path = found[-1][1]
-        elif isinstance(checkpoint, int):
-            path = checkpoint_path(self._checkpoint_dir, net_type, checkpoint)
+            state, path, skipped = None, None, []
+            for _, candidate in reversed(found):   # newest first; a file that does not load is skipped
+                try:
+                    state, path = torch_load_legacy(candidate), candidate
+                    break
+                except Exception as e:
+                    skipped.append(candidate)
+                    print("Warning: checkpoint '{}' cannot be read ({}: {}); trying the previous one".format(
+                        candidate, type(e).__name__, str(e).splitlines()[0] if str(e) else ''))
+            if state is None:
+                raise RuntimeError('No checkpoint in {} can be read (tried {}); delete them to start over'.format(
+                    self._checkpoint_dir, ', '.join(skipped)))
         else:
-            path = os.path.expanduser(str(checkpoint))
-        if not os.path.isfile(path):
-            raise FileNotFoundError('Checkpoint not found: {}'.format(path))
-        state = torch.load(path, map_location='cpu', weights_only=False)
+            if isinstance(checkpoint, int):
+                path = checkpoint_path(self._checkpoint_dir, net_type, checkpoint)
+            else:
+                path = os.path.expanduser(str(checkpoint))
+            if not os.path.isfile(path):
+                raise FileNotFoundError('Checkpoint not found: {}'.format(path))
+            try:
+                state = torch_load_legacy(path)
+            except Exception as e:
+                raise RuntimeError("Checkpoint '{}' cannot be read ({}: {})".format(
+                    path, type(e).__name__, str(e).splitlines()[0] if str(e) else '')) from e
+        if not isinstance(state, dict):
+            raise ValueError("Checkpoint '{}' is not a training checkpoint (a {})".format(path, type(state).__name__))
+        absent = [k for k in ('net', 'optimizer', 'epoch') if not isinstance(state.get(k), (dict, int))]
+        if absent:
+            raise ValueError("Checkpoint '{}' is not a training checkpoint: no usable {}".format(path, absent))
         if state.get('net_type') != net_type:
             raise ValueError("Checkpoint '{}' holds net_type {!r}, the trainer's net is {!r}".format(
                 path, state.get('net_type'), net_type))

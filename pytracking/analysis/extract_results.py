@@ -2,8 +2,8 @@
 
 ``extract_results(trackers, dataset, report_name, ...)`` reads ``<tracker.results_dir>/<seq.name>.txt``
 (tab or comma delimited ``[x, y, w, h]`` rows) and ``<seq.name>_time.txt`` of every (sequence, tracker),
-computes the per-sequence curves of :mod:`pytracking.analysis.metrics` and returns a dict (also pickled to
-``<result_plot_path>/<report_name>/eval_data.pkl``) with the keys
+computes the per-sequence curves of :mod:`pytracking.analysis.metrics` and returns a dict (also cached in
+``<result_plot_path>/<report_name>/eval_data.npz``) with the keys
 
 - ``sequences`` (names), ``sequence_datasets`` (tags), ``sequence_lengths``;
 - ``trackers``: list of ``{'name', 'param', 'run_id', 'disp_name'}``;
@@ -16,7 +16,9 @@ computes the per-sequence curves of :mod:`pytracking.analysis.metrics` and retur
 - ``threshold_set_overlap``, ``threshold_set_center``, ``threshold_set_center_norm``;
 - ``cache_key``: see below.
 
-Cache: the pickle is reused unless ``force_evaluation=True`` or its ``cache_key`` differs from the current one,
+Cache: a NumPy ``.npz`` file read with ``allow_pickle=False`` (arrays, plus the lists and strings as one JSON
+text), so a planted cache file cannot run code; a file that cannot be read or does not hold the expected entries is
+recomputed. It is reused unless ``force_evaluation=True`` or its ``cache_key`` differs from the current one,
 which is a SHA-256 over the options, the tracker list (name, param, run id), the sequence list (name, dataset
 tag, ground-truth content) and the path, size and modification time (ns) of every box and time result file
 (missing files included as missing). So any rewritten, added or deleted result file, a changed ground truth or
@@ -25,7 +27,6 @@ another tracker/sequence list triggers a recomputation. Display names are refres
 import hashlib
 import json
 import os
-import pickle
 
 import numpy as np
 
@@ -37,7 +38,11 @@ from pytracking.evaluation.results_io import load_result_boxes, load_result_time
 __all__ = ['extract_results', 'load_eval_data', 'tracker_display_name', 'eval_data_path', 'compute_cache_key',
            'MissingResultsError']
 
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
+_ARRAY_KEYS = ('valid_sequence', 'ave_success_rate_plot_overlap', 'ave_success_rate_plot_center',
+               'ave_success_rate_plot_center_norm', 'avg_overlap_all', 'fps', 'num_frames_timed', 'total_time',
+               'threshold_set_overlap', 'threshold_set_center', 'threshold_set_center_norm')
+_JSON_KEYS = ('sequences', 'sequence_datasets', 'sequence_lengths', 'trackers', 'options', 'cache_key')
 
 
 class MissingResultsError(FileNotFoundError):
@@ -88,19 +93,42 @@ def compute_cache_key(trackers, dataset, options):
 
 
 def eval_data_path(report_name, settings=None):
-    """``<result_plot_path>/<report_name>/eval_data.pkl``."""
+    """``<result_plot_path>/<report_name>/eval_data.npz``."""
     settings = env_settings() if settings is None else settings
     base = required_path('result_plot_path', settings, must_exist=False)
-    return os.path.join(base, report_name, 'eval_data.pkl')
+    return os.path.join(base, report_name, 'eval_data.npz')
+
+
+def _write_cache(path, eval_data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    arrays = {k: np.asarray(eval_data[k]) for k in _ARRAY_KEYS}
+    text = json.dumps({k: eval_data[k] for k in _JSON_KEYS})
+    tmp = '{}.tmp{}.npz'.format(path, os.getpid())
+    np.savez(tmp, __json__=np.array(text), **arrays)
+    os.replace(tmp, path)
+
+
+def _read_cache(path):
+    """The cached eval data, or None when the file is missing, unreadable or not what this module writes."""
+    if not os.path.isfile(path):
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            data = json.loads(str(z['__json__']))
+            if not isinstance(data, dict) or any(k not in data for k in _JSON_KEYS):
+                return None
+            for k in _ARRAY_KEYS:
+                data[k] = z[k]
+    except Exception:  # unreadable / unexpected content: recomputed by the caller
+        return None
+    if data.get('cache_key') is None or not isinstance(data.get('trackers'), list):
+        return None
+    return data
 
 
 def load_eval_data(report_name):
-    """The pickled eval data of ``report_name`` (None if there is none)."""
-    path = eval_data_path(report_name)
-    if not os.path.isfile(path):
-        return None
-    with open(path, 'rb') as f:
-        return pickle.load(f)
+    """The cached eval data of ``report_name`` (None if there is none or it cannot be read)."""
+    return _read_cache(eval_data_path(report_name))
 
 
 def _tracker_entries(trackers):
@@ -126,12 +154,8 @@ def extract_results(trackers, dataset, report_name, skip_missing_seq=False, plot
                'exclude_invalid_frames': bool(exclude_invalid_frames)}
     cache_key = compute_cache_key(trackers, dataset, options)
     path = eval_data_path(report_name)
-    if not force_evaluation and os.path.isfile(path):
-        try:
-            with open(path, 'rb') as f:
-                cached = pickle.load(f)
-        except Exception:  # an unreadable cache is recomputed
-            cached = None
+    if not force_evaluation:
+        cached = _read_cache(path)
         if cached is not None and cached.get('cache_key') == cache_key:
             cached['trackers'] = _tracker_entries(trackers)
             cached['from_cache'] = True
@@ -195,10 +219,6 @@ def extract_results(trackers, dataset, report_name, skip_missing_seq=False, plot
                  'threshold_set_overlap': thr_o, 'threshold_set_center': thr_c,
                  'threshold_set_center_norm': thr_n,
                  'options': options, 'cache_key': cache_key}
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    tmp = '{}.tmp{}'.format(path, os.getpid())
-    with open(tmp, 'wb') as f:
-        pickle.dump(eval_data, f)
-    os.replace(tmp, path)
+    _write_cache(path, eval_data)
     eval_data['from_cache'] = False
     return eval_data
