@@ -16,16 +16,16 @@ def assets(tmp_path_factory):
     return folder, ckpt
 
 
-def _green_ratio(frame, box):
-    """Fraction of the pixels on the drawn box outline that are green (the box colour)."""
+def _red_ratio(frame, box):
+    """Fraction of the pixels on the drawn box outline that are red (the tracker's colour everywhere)."""
     x, y, w, h = (int(round(v)) for v in box)
     H, W = frame.shape[:2]
     pts = [(x + dx, yy) for yy in (y, y + h) for dx in range(2, max(3, w - 1))] + \
           [(xx, y + dy) for xx in (x, x + w) for dy in range(2, max(3, h - 1))]
     pts = [(px, py) for px, py in pts if 0 <= px < W and 0 <= py < H]
     px = np.array([frame[py, pxx] for pxx, py in pts], dtype=np.int32)
-    green = (px[:, 1] > 150) & (px[:, 0] < 110) & (px[:, 2] < 110)
-    return green.mean()
+    red = (px[:, 0] > 150) & (px[:, 1] < 110) & (px[:, 2] < 110)
+    return red.mean()
 
 
 def test_headless_video(assets, tmp_path, pytracking_local):
@@ -52,8 +52,8 @@ def test_headless_video(assets, tmp_path, pytracking_local):
     decoded = dh.read_video(out)
     assert len(decoded) == 8 and decoded[0].shape == frames[0].shape
     for frame, box in zip(decoded, tracked):
-        assert _green_ratio(frame, box) > 0.8, box
-    assert _green_ratio(frames[0], boxes[0]) < 0.05  # the input itself has no green outline
+        assert _red_ratio(frame, box) > 0.8, box
+    assert _red_ratio(frames[0], boxes[0]) < 0.05  # the input itself has no red outline
 
 
 def test_headless_image_folder_with_debug_files(assets, tmp_path):

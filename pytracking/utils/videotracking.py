@@ -19,7 +19,9 @@ __all__ = ['FrameSource', 'SourceError', 'prepare_tracker', 'track_headless', 't
            'draw_box', 'gui_available', 'make_ui_handler', 'IMAGE_EXTENSIONS']
 
 IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
-BOX_COLOR_BGR = (0, 255, 0)
+from pytracking.utils.visual_style import TRACKER_BGR, draw_legend  # noqa: E402
+
+BOX_COLOR_BGR = TRACKER_BGR   # the tracker's box is red everywhere (pytracking.utils.visual_style)
 
 
 class SourceError(RuntimeError):
@@ -111,9 +113,12 @@ def prepare_tracker(tracker_name, tracker_param, net=None, debug=0, sink=None):
     return tracker, wrapper
 
 
-def draw_box(frame_bgr, box, color=BOX_COLOR_BGR, thickness=3):
+def draw_box(frame_bgr, box, color=BOX_COLOR_BGR, thickness=3, legend='tracker'):
+    """Draw the tracker's ``[x, y, w, h]`` box (red) and a legend naming it, in place."""
     x, y, w, h = (int(round(v)) for v in box)
     cv2.rectangle(frame_bgr, (x, y), (x + w, y + h), color, thickness)
+    if legend:
+        draw_legend(frame_bgr, [(legend, color)])
     return frame_bgr
 
 

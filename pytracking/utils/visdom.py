@@ -33,9 +33,13 @@ import numpy as np
 __all__ = ['Visdom', 'DebugFileWriter', 'MultiSink', 'VisdomUnavailable', 'create_debug_sink',
            'render_panel', 'display_available']
 
-#: Box colours (RGB), PASCAL-VOC palette order without black.
-BOX_COLORS = [(255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 0), (255, 0, 255), (0, 255, 255),
-              (255, 128, 0), (128, 0, 255)]
+from pytracking.utils.visual_style import GT_RGB, SEARCH_RGB, TRACKER_RGB, draw_legend  # noqa: E402
+
+#: Box colours (RGB) of a 'Tracking' payload ``(image, tracker box, search area, ground truth, ...)``: the project's
+#: visual language (tracker red, search area blue, ground truth green), then other colours.
+BOX_COLORS = [TRACKER_RGB, SEARCH_RGB, GT_RGB, (255, 255, 0), (255, 0, 255), (0, 255, 255), (255, 128, 0),
+              (128, 0, 255)]
+BOX_LABELS = ['tracker', 'search area', 'ground truth']
 MAX_TRACKING_SIDE = 480
 
 _warned = set()
@@ -104,6 +108,7 @@ def tracking_image(data, max_side=MAX_TRACKING_SIDE, thickness=2):
                            interpolation=cv2.INTER_AREA)
     else:
         image = image.copy()
+    legend = []
     for i, b in enumerate(data[1:]):
         if b is None:
             continue
@@ -114,6 +119,10 @@ def tracking_image(data, max_side=MAX_TRACKING_SIDE, thickness=2):
         p0 = (int(round(x)), int(round(y)))
         p1 = (int(round(x + w)), int(round(y + h)))
         cv2.rectangle(image, p0, p1, BOX_COLORS[i % len(BOX_COLORS)], thickness)
+        if i < len(BOX_LABELS):
+            legend.append((BOX_LABELS[i], BOX_COLORS[i]))
+    if legend:
+        draw_legend(image, legend, scale=0.4)
     return image
 
 

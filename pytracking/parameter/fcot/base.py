@@ -54,6 +54,7 @@ COMMON = dict(
     vot_anno_conversion_type='preserve_area',
     # Tooling (not official): per-stage timing, score maps in the output dict, seed of the init augmentation.
     profile=False,
+    channels_last=False,  # speed option (not official): run the network in NHWC memory format
     return_score_maps=False,
     seed=None,
     net='fcot.pth',

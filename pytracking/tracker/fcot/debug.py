@@ -5,7 +5,7 @@ Called from :meth:`FCOT.initialize` / :meth:`FCOT.track` only when ``tracker.vis
 =====  ==============================================================================================
 level  panels (title: mode)
 =====  ==============================================================================================
-1      'Tracking': frame + output box (red) + search area (green); 'Status': frame_num, flag, max_score, FPS
+1      'Tracking': frame + output box (red) + search area (blue), with a legend; 'Status': frame_num, flag, max_score, FPS
 2      'Score Map 18', 'Score Map 72', 'Score Map Fused', 'Score Map Fused (windowed)': heatmaps;
        'Regression l', 'Regression r', 'Regression t', 'Regression b': the four offset maps at the search region
 3      'Training Loss': classifier/regressor loss per iteration of the latest optimisation;

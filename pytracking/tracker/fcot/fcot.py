@@ -35,7 +35,10 @@ class FCOT(BaseTracker):
     @torch.no_grad()
     def _features(self, patches: torch.Tensor) -> dict:
         """``(N, 3, 288, 288)`` patches in [0, 255] -> dict of tracking features (see FCOTNet)."""
-        return self.net.extract_tracking_features(self.params.net.preprocess_image(patches))
+        im = self.params.net.preprocess_image(patches)
+        if self.params.get('channels_last', False):
+            im = im.contiguous(memory_format=torch.channels_last)
+        return self.net.extract_tracking_features(im)
 
     @torch.no_grad()
     def _optimize(self, iters18: int, iters72: int, iters_reg: int):
@@ -74,6 +77,8 @@ class FCOT(BaseTracker):
                              "uses True: the best-scoring frame of each train_skipping window is inserted)")
         self.initialize_features()
         self.net = p.net.net
+        if p.get('channels_last', False):   # speed option: NHWC convolutions (same maths, other summation order)
+            self.net.to(memory_format=torch.channels_last)
         self.device = next(self.net.parameters()).device
         self.frame_num = 1
         if p.get('seed', None) is not None:
