@@ -50,12 +50,35 @@ def test_sample_target_matches_edge_padded_reference():
     im = rng.integers(0, 256, (40, 50, 3), dtype=np.uint8)
     padded = np.pad(im, ((100, 100), (100, 100), (0, 0)), mode='edge')
     for box in ([3.0, 4.0, 6.0, 5.0], [40.0, 30.0, 9.0, 8.0], [20.0, 10.0, 7.5, 4.2], [-5.0, 35.0, 4.0, 4.0]):
-        crop, factor = prutils.sample_target(im, torch.tensor(box), 2.0, output_sz=None)
+        crop, factor = prutils.sample_target(im, torch.tensor(box), 2.0, output_sz=None, edge_rule='exact')
         x, y, w, h = box
         side = math.ceil(math.sqrt(w * h) * 2.0)
         x1, y1 = round(x + w / 2 - side / 2), round(y + h / 2 - side / 2)
         assert crop.shape == (side, side, 3) and factor == 1.0
         np.testing.assert_array_equal(crop, padded[100 + y1:100 + y1 + side, 100 + x1:100 + x1 + side])
+
+
+def test_sample_target_official_edge_rule_drops_the_last_column_and_row():
+    """Official padding max(x2 - W + 1, 0): a crop that reaches the right (bottom) edge sees the image without its
+    last column (row), edge-padded from the one before. Boxes inside the image are unaffected."""
+    rng = np.random.default_rng(1)
+    im = rng.integers(0, 256, (40, 50, 3), dtype=np.uint8)
+    for box in ([3.0, 4.0, 6.0, 5.0], [40.0, 30.0, 9.0, 8.0], [44.0, 2.0, 6.0, 5.0], [20.0, 36.0, 5.0, 4.0],
+                [18.0, 16.0, 6.0, 6.0]):
+        crop, _ = prutils.sample_target(im, torch.tensor(box), 2.0)
+        x, y, w, h = box
+        side = math.ceil(math.sqrt(w * h) * 2.0)
+        x1, y1 = round(x + w / 2 - side / 2), round(y + h / 2 - side / 2)
+        cut = im[:39 if y1 + side >= 40 else 40, :49 if x1 + side >= 50 else 50]
+        padded = np.pad(cut, ((100, 100), (100, 100), (0, 0)), mode='edge')
+        np.testing.assert_array_equal(crop, padded[100 + y1:100 + y1 + side, 100 + x1:100 + x1 + side])
+    inside, _ = prutils.sample_target(im, [18.0, 16.0, 6.0, 6.0], 2.0)
+    exact, _ = prutils.sample_target(im, [18.0, 16.0, 6.0, 6.0], 2.0, edge_rule='exact')
+    np.testing.assert_array_equal(inside, exact)
+    edge, _ = prutils.sample_target(im, [44.0, 2.0, 6.0, 5.0], 2.0)
+    assert not np.array_equal(edge, prutils.sample_target(im, [44.0, 2.0, 6.0, 5.0], 2.0, edge_rule='exact')[0])
+    with pytest.raises(ValueError, match='edge_rule'):
+        prutils.sample_target(im, [1.0, 1.0, 4.0, 4.0], 2.0, edge_rule='nearest')
 
 
 def test_sample_target_crop_entirely_outside_image_replicates_nearest_pixels():

@@ -164,3 +164,24 @@ def test_seeded_samples_do_not_depend_on_worker_count():
         return [[t[:, 0].tolist() for t in b['train_anno'] + b['test_anno']] for b in loader]
 
     assert ids(0) == ids(2)
+
+
+def test_stage_stream_gives_each_stage_fresh_reproducible_samples():
+    ds = FakeVideos([[True] * 100] * 5)
+    draw = lambda s: [(seq_of(s[i]), frame_ids(s[i], 'train_images'), frame_ids(s[i], 'test_images'))
+                      for i in range(20)]
+    plain = draw(FCOTSampler([ds], [1], samples_per_epoch=20, seed=0))
+    stage1 = draw(FCOTSampler([ds], [1], samples_per_epoch=20, seed=0, stream='fcot_stage1'))
+    stage2 = draw(FCOTSampler([ds], [1], samples_per_epoch=20, seed=0, stream='fcot_stage2'))
+    assert stage1 != stage2 and stage1 != plain and stage2 != plain
+    assert stage1 == draw(FCOTSampler([ds], [1], samples_per_epoch=20, seed=0, stream='fcot_stage1'))
+
+
+def test_recipe_passes_the_stage_name_as_stream(tmp_path):
+    import types
+    from ltr.train_settings.fcot import recipe
+    s = types.SimpleNamespace(module_name='fcot', script_name='fcot_stage2', overrides={})
+    recipe.apply_settings(s, dict({'total_epochs': 1}, **recipe.STAGE2.defaults))
+    assert s.sample_stream_per_stage is True and s.crop_edge_rule == 'official'
+    from ltr.train_settings.fcot import fcot_tiny
+    assert fcot_tiny.TINY.defaults['sample_stream_per_stage'] is False      # the shipped model's own setting

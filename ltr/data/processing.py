@@ -70,6 +70,8 @@ class AnchorFreeProcessing(BaseProcessing):
         center_jitter_factor: {'train': 3, 'test': 4.5}.
         scale_jitter_factor: {'train': 0.25, 'test': 0.5}.
         crop_type: 'replicate' (the only one FCOT uses).
+        crop_edge_rule: right/bottom padding of the crops, 'official' (default) or 'exact'
+            (:func:`ltr.data.processing_utils.sample_target`).
         mode: 'sequence' (frames stacked on dim 0) or 'pair' (one train and one test frame, not stacked).
         label_function_params: stride-16 label, dict with 'sigma_factor' (0.05), 'kernel_sz' (4),
             'end_pad_if_even' (True) and optionally 'feature_sz' (must equal S / clf_stride).
@@ -82,8 +84,12 @@ class AnchorFreeProcessing(BaseProcessing):
 
     def __init__(self, search_area_factor, output_sz, center_jitter_factor, scale_jitter_factor,
                  crop_type='replicate', mode='sequence', label_function_params=None, label_72_function_params=None,
-                 clf_stride=16, reg_stride=4, proposal_params=None, *args, **kwargs):
+                 clf_stride=16, reg_stride=4, proposal_params=None, crop_edge_rule='official', *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if crop_edge_rule not in prutils.CROP_EDGE_RULES:
+            raise ValueError('AnchorFreeProcessing: crop_edge_rule {!r}; allowed: {}'.format(
+                crop_edge_rule, prutils.CROP_EDGE_RULES))
+        self.crop_edge_rule = crop_edge_rule
         if crop_type != 'replicate':
             raise ValueError("AnchorFreeProcessing: crop_type {!r} is not supported; allowed: 'replicate'".format(
                 crop_type))
@@ -159,7 +165,8 @@ class AnchorFreeProcessing(BaseProcessing):
         for s in ('train', 'test'):
             jittered = [self._get_jittered_box(a, s, rng) for a in data[s + '_anno']]
             crops, boxes = prutils.jittered_center_crop(data[s + '_images'], jittered, data[s + '_anno'],
-                                                        self.search_area_factor, self.output_sz)
+                                                        self.search_area_factor, self.output_sz,
+                                                        self.crop_edge_rule)
             boxes = [prutils.clamp_box_corners(b, self.output_sz) for b in boxes]
             data[s + '_images'], data[s + '_anno'] = self.transform[s](image=crops, bbox=boxes, joint=False, rng=rng)
 

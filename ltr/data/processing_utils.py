@@ -40,17 +40,26 @@ def jitter_box(box, scale_jitter_factor, center_jitter_factor, rng):
     return torch.cat((centre - 0.5 * size, size))
 
 
-def sample_target(im, target_bb, search_area_factor, output_sz=None):
+#: How :func:`sample_target` pads at the right/bottom image edge.
+CROP_EDGE_RULES = ('official', 'exact')
+
+
+def sample_target(im, target_bb, search_area_factor, output_sz=None, edge_rule='official'):
     """Square crop of side ``ceil(sqrt(w h) * search_area_factor)`` centred on ``target_bb``, resized.
 
     The crop's top-left corner is ``(round(cx - side/2), round(cy - side/2))`` (Python ``round``) with
     ``(cx, cy)`` the box centre. Parts outside the image are filled by border replication
     (``cv2.copyMakeBorder(BORDER_REPLICATE)``). The crop is resized to ``output_sz x output_sz`` with cv2 bilinear.
 
+    ``edge_rule`` (right/bottom padding): ``'official'`` (default) reproduces the official code,
+    ``pad = max(x2 - W + 1, 0)``: a crop that reaches the right edge loses the image's last column, which is
+    replaced by a copy of the one before (rows alike). ``'exact'`` pads ``max(x2 - W, 0)`` and keeps every pixel.
+
     Args:
         im: (H, W, C) numpy image.
         target_bb: [x, y, w, h] (tensor or sequence) in image pixels.
         output_sz: int or None (no resize).
+        edge_rule: 'official' or 'exact'.
     Returns:
         (crop (output_sz, output_sz, C) or (side, side, C), resize_factor = output_sz / side, or 1.0 without resize)
     Raises:
@@ -63,12 +72,15 @@ def sample_target(im, target_bb, search_area_factor, output_sz=None):
     side = math.ceil(math.sqrt(w * h) * search_area_factor)
     if side < 1:
         raise ValueError('sample_target: too small bounding box {} (crop side {})'.format([x, y, w, h], side))
+    if edge_rule not in CROP_EDGE_RULES:
+        raise ValueError('sample_target: edge_rule {!r}; allowed: {}'.format(edge_rule, CROP_EDGE_RULES))
     x1 = round(x + 0.5 * w - side * 0.5)
     y1 = round(y + 0.5 * h - side * 0.5)
     x2, y2 = x1 + side, y1 + side
     im_h, im_w = im.shape[:2]
     pad_left, pad_top = max(0, -x1), max(0, -y1)
-    pad_right, pad_bottom = max(0, x2 - im_w), max(0, y2 - im_h)
+    extra = 1 if edge_rule == 'official' else 0
+    pad_right, pad_bottom = max(0, x2 - im_w + extra), max(0, y2 - im_h + extra)
     inner = im[y1 + pad_top:y2 - pad_bottom, x1 + pad_left:x2 - pad_right]
     if inner.size == 0:
         # The crop lies entirely outside the image: replicate the nearest image pixel(s).
@@ -97,7 +109,7 @@ def transform_image_to_crop(box_in, box_extract, resize_factor, crop_sz):
     return torch.cat((centre_out - 0.5 * wh_out, wh_out))
 
 
-def jittered_center_crop(frames, box_extract, box_gt, search_area_factor, output_sz):
+def jittered_center_crop(frames, box_extract, box_gt, search_area_factor, output_sz, edge_rule='official'):
     """Crop every frame around its ``box_extract`` and map ``box_gt`` into the crop.
 
     Args:
@@ -107,7 +119,7 @@ def jittered_center_crop(frames, box_extract, box_gt, search_area_factor, output
     """
     crops, boxes = [], []
     for frame, b_ext, b_gt in zip(frames, box_extract, box_gt):
-        crop, resize_factor = sample_target(frame, b_ext, search_area_factor, output_sz)
+        crop, resize_factor = sample_target(frame, b_ext, search_area_factor, output_sz, edge_rule)
         crops.append(crop)
         boxes.append(transform_image_to_crop(b_gt, b_ext, resize_factor, output_sz))
     return crops, boxes

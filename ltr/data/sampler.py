@@ -27,13 +27,17 @@ Each item draws from its own ``np.random.Generator``; processings that accept an
 :mod:`ltr.data.processing`) draw from it too.
 
 - ``seed=None`` (default): fresh OS entropy per item (like pytracking; workers never repeat each other).
-- ``seed=S``: item ``index`` of epoch ``e`` on DDP rank ``r`` uses ``np.random.default_rng([S, r, e, index])``.
+- ``seed=S``: item ``index`` of epoch ``e`` on DDP rank ``r`` uses ``np.random.default_rng([S, r, e, index])``,
+  or ``np.random.default_rng([S, crc32(stream), r, e, index])`` when a ``stream`` name is given (the training
+  recipe passes the stage name, so that every stage draws fresh samples).
   A sample is then a pure function of ``(S, r, e, index)``: it does not depend on ``num_workers`` or on which
   worker produced it. Call ``sampler.set_epoch(e)`` before iterating epoch ``e`` (before the DataLoader
   iterator is created; with ``persistent_workers=True`` workers keep their own copy and miss the update).
   The rank is taken from ``torch.distributed`` when it is initialized, or set with ``sampler.set_rank(r)``.
 """
 import inspect
+
+import zlib
 
 import numpy as np
 import torch
@@ -71,11 +75,13 @@ class FCOTSampler(torch.utils.data.Dataset):
         num_test_frames, num_train_frames: frames per sample (3 and 3).
         processing: callable ``data -> data`` (or ``(data, rng=...) -> data``).
         seed: None (non-reproducible) or an int (see "Randomness and reproducibility").
+        stream: None or a name (e.g. the training stage) mixed into the seed: two samplers with the same seed and
+            different streams draw different samples.
         max_sequence_draws: redraws of a sequence before giving up with an error naming the dataset.
     """
 
     def __init__(self, datasets, p_datasets, samples_per_epoch, max_gap=30, num_test_frames=3, num_train_frames=3,
-                 processing=no_processing, seed=None, max_sequence_draws=10000):
+                 processing=no_processing, seed=None, max_sequence_draws=10000, stream=None):
         datasets = list(datasets)
         if not datasets:
             raise ValueError('FCOTSampler: datasets is empty')
@@ -98,6 +104,7 @@ class FCOTSampler(torch.utils.data.Dataset):
         self._processing_takes_rng = _accepts_rng(processing)
         self.max_sequence_draws = max_sequence_draws
         self.seed = seed
+        self.stream = None if stream is None else str(stream)
         self.epoch = 0
         self.rank = None
 
@@ -125,7 +132,10 @@ class FCOTSampler(torch.utils.data.Dataset):
         """The generator of item ``index`` (see the module docstring)."""
         if self.seed is None:
             return np.random.default_rng()
-        return np.random.default_rng([int(self.seed), self._current_rank(), self.epoch, int(index)])
+        key = [int(self.seed), self._current_rank(), self.epoch, int(index)]
+        if self.stream is not None:
+            key.insert(1, zlib.crc32(self.stream.encode('utf-8')))
+        return np.random.default_rng(key)
 
     # -------------------------------------------------------------------------------------------- sampling
     def __len__(self):

@@ -30,6 +30,16 @@ def _read_indexed_png(path):
     return imread_indexed(path)[0]
 
 
+def check_sequence_name(name, source):
+    """Refuse a sequence name that is not one plain path component (``../x``, ``a/b``, ``/abs``, ``.``): result
+    files are written under that name, so it must not point outside the results folder."""
+    if name in ('.', '..') or os.path.basename(name) != name or '/' in name or '\\' in name or \
+            os.path.isabs(name) or '\0' in name:
+        raise ValueError("sequence name {!r} in '{}' is not a plain folder name (no path separators, '.' or "
+                         "'..')".format(name, source))
+    return name
+
+
 class Sequence:
     """One evaluation video (current pytracking API).
 
@@ -64,10 +74,28 @@ class Sequence:
         self.target_visible = target_visible
         self.object_ids = object_ids
         self.multiobj_mode = multiobj_mode
+        self._check_lengths()
         self.init_data = self._construct_init_data(init_data)
         self._ensure_start_frame()
 
     # ------------------------------------------------------------------ construction
+    def _check_lengths(self):
+        """Frames and ground truth must pair up: one box row per frame, or a single row (datasets whose ground
+        truth is withheld beyond the first frame). Anything else would score frames against the wrong boxes."""
+        gt = self.ground_truth_rect
+        rows = [np.asarray(v).reshape(-1, 4).shape[0] for v in gt.values()] if _is_dict(gt) else \
+            [np.asarray(gt).reshape(-1, 4).shape[0]] if gt is not None else []
+        for n in rows:
+            if n not in (1, len(self.frames)):
+                raise ValueError("Sequence '{}' ({}): {} frames but {} ground-truth rows; they must match (or the "
+                                 "ground truth has only the first frame)".format(self.name, self.dataset,
+                                                                                 len(self.frames), n))
+        if self.target_visible is not None and len(np.asarray(self.target_visible).reshape(-1)) not in (
+                len(self.frames),):
+            raise ValueError("Sequence '{}' ({}): {} frames but {} visibility flags".format(
+                self.name, self.dataset, len(self.frames), len(np.asarray(self.target_visible).reshape(-1))))
+
+
     def _single_object_id(self):
         if self.object_ids is not None and len(self.object_ids) != 1:
             raise ValueError("Sequence '{}': single-object mode needs exactly one object id, got {}".format(

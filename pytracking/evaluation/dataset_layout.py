@@ -38,6 +38,16 @@ class DatasetRoot:
         if not os.path.isdir(self.path):
             raise self.error("'{}' is not a folder".format(self.path))
 
+    @classmethod
+    def from_folder(cls, path, expected):
+        """A root given directly as a folder (not through a settings field); errors name the folder."""
+        root = cls.__new__(cls)
+        root.field, root.expected, root.settings_file = None, expected, None
+        root.path = os.path.abspath(os.fspath(path))
+        if not os.path.isdir(root.path):
+            raise root.error("'{}' is not a folder".format(root.path))
+        return root
+
     def __str__(self):
         return self.path
 
@@ -46,6 +56,8 @@ class DatasetRoot:
 
     def error(self, problem):
         """A DatasetLayoutError describing ``problem`` and the field to fix."""
+        if self.field is None:
+            return DatasetLayoutError("{}. The folder '{}' must be {}.".format(problem, self.path, self.expected))
         return DatasetLayoutError("{}. The pytracking setting `{}` = '{}' must point to {}. Fix it in the settings "
                                   "file {}.".format(problem, self.field, self.path, self.expected, self.settings_file))
 

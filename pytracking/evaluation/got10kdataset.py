@@ -11,12 +11,12 @@ sequences at the indices listed in ``got10k_val_split.txt`` of the
 """
 import os
 
-from pytracking.evaluation.data import BaseDataset, Sequence, SequenceList
+from pytracking.evaluation.data import BaseDataset, Sequence, SequenceList, check_sequence_name
 from pytracking.evaluation.dataset_layout import DatasetRoot
 from pytracking.evaluation.environment import required_path
 from pytracking.evaluation.sequence_builders import load_boxes, numbered_frames
 
-__all__ = ['GOT10KDataset', 'read_list_file']
+__all__ = ['GOT10KDataset', 'read_list_file', 'check_sequence_name']
 
 _SPLIT_FOLDERS = {'test': 'test', 'val': 'val', 'ltrval': 'train'}
 
@@ -25,7 +25,12 @@ def read_list_file(root, list_path, what):
     """The non-empty lines of a ``list.txt`` (checked through ``root``, a DatasetRoot)."""
     root.require_file(list_path, what)
     with open(list_path) as f:
-        return [line.strip() for line in f if line.strip()]
+        names = [line.strip() for line in f if line.strip()]
+    for name in names:
+        check_sequence_name(name, list_path)
+    return names
+
+
 
 
 def build_got_layout_sequence(root, base_path, name, dataset):

@@ -25,8 +25,9 @@ __all__ = ['result_file_paths', 'save_tracker_output', 'results_complete', 'resu
 
 
 def result_file_paths(results_dir, seq_name):
-    """(box file, time file) of sequence ``seq_name`` in ``results_dir``."""
-    base = os.path.join(results_dir, seq_name)
+    """(box file, time file) of sequence ``seq_name`` in ``results_dir`` (a name with path components is refused)."""
+    from pytracking.evaluation.data import check_sequence_name
+    base = os.path.join(results_dir, check_sequence_name(seq_name, 'the results of ' + str(results_dir)))
     return base + '.txt', base + '_time.txt'
 
 
@@ -107,13 +108,31 @@ def save_tracker_output(seq, tracker, output, int_results=False):
     return box_path, time_path
 
 
-def _count_lines(path):
+def _valid_rows(path, num_values):
+    """Number of non-empty lines if every one of them parses as ``num_values`` finite numbers (tab, comma or
+    space separated), else None (e.g. a last row cut in the middle of a write)."""
+    count = 0
     with open(path) as f:
-        return sum(1 for line in f if line.strip())
+        for line in f:
+            if not line.strip():
+                continue
+            parts = line.replace(',', ' ').split()
+            if len(parts) != num_values:
+                return None
+            try:
+                values = [float(v) for v in parts]
+            except ValueError:
+                return None
+            if not all(np.isfinite(values)):
+                return None
+            count += 1
+    return count
 
 
 def results_state(tracker, seq):
-    """'complete', 'partial' (some file exists but not both with one line per frame) or 'missing'."""
+    """'complete', 'partial' or 'missing'. Complete means both files exist, the box file has one row of 4 finite
+    numbers per frame and the time file one finite number per frame; anything else (a cut row, a stray word, NaN)
+    is partial and is redone."""
     box_path, time_path = result_file_paths(tracker.results_dir, seq.name)
     exists = [os.path.isfile(p) for p in (box_path, time_path)]
     if not any(exists):
@@ -121,7 +140,7 @@ def results_state(tracker, seq):
     if not all(exists):
         return 'partial'
     num_frames = len(seq.frames)
-    if _count_lines(box_path) != num_frames or _count_lines(time_path) != num_frames:
+    if _valid_rows(box_path, 4) != num_frames or _valid_rows(time_path, 1) != num_frames:
         return 'partial'
     return 'complete'
 

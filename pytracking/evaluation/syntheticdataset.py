@@ -20,12 +20,19 @@ __all__ = ['SyntheticDataset']
 
 
 class SyntheticDataset(BaseDataset):
-    """Synthetic GOT-10k-layout evaluation dataset (dataset tag 'synthetic')."""
+    """Synthetic GOT-10k-layout evaluation dataset (dataset tag 'synthetic').
 
-    def __init__(self):
+    args:
+        path - the dataset folder; None (default) reads ``synthetic_path`` of the pytracking settings file.
+    """
+
+    def __init__(self, path=None):
         super().__init__()
-        self.root = DatasetRoot(self.env_settings, 'synthetic_path',
-                                'the generated synthetic dataset folder holding list.txt and one folder per sequence')
+        expected = 'the generated synthetic dataset folder holding list.txt and one folder per sequence'
+        if path is None:
+            self.root = DatasetRoot(self.env_settings, 'synthetic_path', expected)
+        else:
+            self.root = DatasetRoot.from_folder(path, expected)
         self.base_path = self.root.path
         self.sequence_list = read_list_file(self.root, self.root.join('list.txt'), 'Synthetic dataset list.txt')
 

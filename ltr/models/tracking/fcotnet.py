@@ -211,7 +211,7 @@ def fcotnet(clf_filter_size=4, reg_filter_size=3, optim_iter=5, optim_init_step=
                                                                                  norm_scale_coef),
                                                    num_groups=head_norm_groups, deformable=deformable_heads))
     reg_optimizer = RegSteepestDescentGN(num_iter=optim_iter, feat_stride=stride_72, init_step_length=1.0,
-                                         init_filter_reg=0.1, detach_length=detach_length,
+                                         init_filter_reg=optim_init_reg, detach_length=detach_length,
                                          transposed_label=not fix_reg_label_transpose)
     regressor_72 = RegFilter(pool_size=reg_filter_size, filter_dim=4, filter_channel=reg_filter_channel,
                              input_features_channel=decoder_dim, inner_channel=reg_inner_dim, feat_stride=stride_72,

@@ -17,7 +17,8 @@ One joint stage (:class:`~ltr.actors.fcot.FcotActor`: classifier-72, classifier-
 generator, weights as the official 2-stage recipe's first stage) on the ``train`` split of the synthetic dataset
 (:mod:`ltr.dataset.synthetic`, generated into ``synthetic_dir`` when that folder is empty): 16 epochs of 4000
 samples, Adam, learning rates x0.2 after epochs 11 and 14. Validation every 4 epochs on held-back training
-sequences. The regression optimizer's two scalars keep their initial values (the tracker's parameter file ``demo``
+sequences. Crops keep every pixel at the right/bottom edge (``crop_edge_rule='exact'``) and the sampler seed has no
+stage component (one stage): the settings the shipped model was trained with. The regression optimizer's two scalars keep their initial values (the tracker's parameter file ``demo``
 decides how many online regression iterations to run).
 
     cd ltr && python run_training.py fcot fcot_tiny --threads 2
@@ -49,6 +50,7 @@ TINY = recipe.StageSpec(
               'output_sz': 128, 'num_train_frames': 2, 'num_test_frames': 1, 'batch_size': 16, 'num_workers': 0,
               'samples_per_epoch': 4000, 'val_samples_per_epoch': 320, 'val_epoch_interval': 4,
               'output_sigma_factor': 1 / 2, 'label_72_sigma_factor': 1 / 20,
+              'crop_edge_rule': 'exact', 'sample_stream_per_stage': False,
               'norm_scale_coef': 2.0, 'seed': 0, 'description': 'FCOT-tiny (CPU real-time variant)'})
 
 

@@ -79,6 +79,8 @@ COMMON_DEFAULTS = {
     'optim_iter': 5,                      # steepest-descent iterations of the online models inside the forward
     'net_options': {},                    # extra fcotnet(...) keywords (width options); {} = official network
     'threads': None,                      # torch CPU threads (None: torch's default)
+    'crop_edge_rule': 'official',         # crop padding at the right/bottom edge: 'official' or 'exact'
+    'sample_stream_per_stage': True,      # mix the stage name into the sampler seed (fresh samples per stage)
 }
 
 
@@ -201,7 +203,7 @@ def build_processing(settings, training):
     return processing.AnchorFreeProcessing(
         search_area_factor=settings.search_area_factor, output_sz=settings.output_sz,
         center_jitter_factor=settings.center_jitter_factor, scale_jitter_factor=settings.scale_jitter_factor,
-        crop_type='replicate', mode='sequence',
+        crop_type='replicate', mode='sequence', crop_edge_rule=getattr(settings, 'crop_edge_rule', 'official'),
         label_function_params={'sigma_factor': settings.output_sigma, 'kernel_sz': settings.clf_target_filter_sz,
                                'end_pad_if_even': True},
         label_72_function_params={'sigma_factor': settings.label_72_sigma_factor,
@@ -224,7 +226,9 @@ def build_loaders(settings, world_size=1):
         s = sampler_mod.FCOTSampler(datasets, p, samples_per_epoch=samples, max_gap=settings.max_gap,
                                     num_test_frames=settings.num_test_frames,
                                     num_train_frames=settings.num_train_frames,
-                                    processing=build_processing(settings, training), seed=settings.seed)
+                                    processing=build_processing(settings, training), seed=settings.seed,
+                                    stream=settings.script_name if getattr(settings, 'sample_stream_per_stage', True)
+                                    else None)
         return LTRLoader(name, s, training=training, batch_size=per_rank_batch, shuffle=training,
                          num_workers=settings.num_workers, drop_last=True, stack_dim=1,
                          epoch_interval=interval, persistent_workers=False)

@@ -160,6 +160,8 @@ class FCOT(BaseTracker):
             s72 = self._blend(p.lamda_72, lambda f: self.net.classifier_72.classify(f, x72.unsqueeze(1)),
                               self.filter_72, self.init_filter_72)
             fused = loc.fuse_scores(s18, s72, p.merge_rate_18, p.merge_rate_72, size=xr.shape[-1])
+            if not bool(torch.isfinite(fused).all()):
+                return self._not_found_output(sample_pos, sample_scale)
             found = loc.localize_advanced(fused[0, 0], self.target_sz, sample_scale, p, self.window,
                                           img_support_sz=float(self.img_support_sz[0]))
             new_pos = sample_pos + loc.translation_vector(found.disp, sample_scale, float(self.img_support_sz[0]),
@@ -173,7 +175,11 @@ class FCOT(BaseTracker):
                                  clamp_per_axis=p.get('clamp_box_per_axis', False))
 
         flag = found.flag
-        if p.get('iou_select', False):
+        finite = bool(torch.isfinite(fused).all()) and bool(torch.isfinite(box).all()) and \
+            bool(torch.isfinite(reg).all())
+        if not finite:   # never emit or learn from NaN: keep the previous state, report the target as not found
+            flag = 'not_found'
+        elif p.get('iou_select', False):
             flag = loc.iou_select(box, self.prev_box, flag)
 
         # 4. State update.
@@ -187,12 +193,16 @@ class FCOT(BaseTracker):
 
         # 5. Online update of the three models.
         with timer.stage('update'):
-            self._update(flag, (x72, x18, xr), sample_pos, sample_scale, found.max_score)
+            if finite:
+                self._update(flag, (x72, x18, xr), sample_pos, sample_scale, found.max_score)
 
         out_box = st.output_box(self.pos, self.target_sz)
+        if p.get('clamp_box_per_axis', False):
+            out_box = st.clip_output_box(out_box, image_hw)
         search = torch.cat((sample_pos[[1, 0]] - sample_scale * (self.img_support_sz - 1) / 2,
                             sample_scale * self.img_support_sz))
-        out = {'target_bbox': out_box.tolist(), 'flag': flag, 'max_score': float(found.max_score),
+        out = {'target_bbox': out_box.tolist(), 'flag': flag,
+               'max_score': float(found.max_score) if finite else 0.0,
                'search_area': search.tolist()}
         if p.get('return_score_maps', False):
             out.update(score_map_18=s18[0, 0].cpu(), score_map_72=s72[0, 0].cpu(), score_map=fused[0, 0].cpu(),
@@ -201,6 +211,14 @@ class FCOT(BaseTracker):
             from pytracking.tracker.fcot import debug as fcot_debug
             fcot_debug.send_track(self, image, out, (s18, s72, fused, reg), time.perf_counter() - debug_tic)
         return out
+
+    def _not_found_output(self, sample_pos, sample_scale) -> dict:
+        """The output of a frame whose network output is not finite: the previous box, flag 'not_found', no state
+        change and no model update (a NaN must never reach the state, the memory or the caller)."""
+        search = torch.cat((sample_pos[[1, 0]] - sample_scale * (self.img_support_sz - 1) / 2,
+                            sample_scale * self.img_support_sz))
+        return {'target_bbox': st.output_box(self.pos, self.target_sz).tolist(), 'flag': 'not_found',
+                'max_score': 0.0, 'search_area': search.tolist()}
 
     def visdom_draw_tracking(self, image, box, segmentation=None):
         """The runner's per-frame 'Tracking' call: skipped when initialize/track already sent this frame

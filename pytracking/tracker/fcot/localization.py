@@ -185,8 +185,10 @@ def decode_box(reg: torch.Tensor, peak, new_pos, sample_scale, image_hw, stride:
         new_pos: ``(2,)`` (row, col) image position of the peak.
         sample_scale: float or 0-dim tensor.
         image_hw: ``(H, W)`` of the frame.
-        clamp_per_axis: fix of the official bound: clamp rows to ``[1, H]`` and columns to ``[1, W]`` so the
-            box stays inside the image (default ``False``: official ``[1, max(H, W)]`` on both axes).
+        clamp_per_axis: fix of the official bound: clamp per axis so that the tracker's output box
+            ``[x0 + 0.5, y0 + 0.5, x1 - x0, y1 - y0]`` (see ``state.output_box``) lies inside ``[0, W] x [0, H]``
+            and is at least one pixel wide and high: ``y0`` in ``[-0.5, H - 1.5]``, ``y1`` in ``[y0 + 1, H - 0.5]``
+            (columns alike). Default ``False``: official ``[1, max(H, W)]`` on both axes.
     Returns:
         ``(4,)`` float32 CPU tensor ``(y0, x0, y1, x1)``.
     """
@@ -203,8 +205,10 @@ def decode_box(reg: torch.Tensor, peak, new_pos, sample_scale, image_hw, stride:
     y, x = _f32_cpu(new_pos).reshape(2)
     box = torch.stack((y - t, x - l, y + b, x + r))
     if clamp_per_axis:
-        upper = torch.tensor([float(image_hw[0]), float(image_hw[1])] * 2)
-        return torch.maximum(torch.minimum(box, upper), torch.ones(4))
+        hw = torch.tensor([float(image_hw[0]), float(image_hw[1])])
+        lo = torch.minimum(torch.maximum(box[:2], torch.full((2,), -0.5)), hw - 1.5)
+        hi = torch.minimum(torch.maximum(box[2:], lo + 1.0), hw - 0.5)
+        return torch.cat((lo, hi))
     return box.clamp(1, max(int(image_hw[0]), int(image_hw[1])))
 
 

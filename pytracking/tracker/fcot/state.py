@@ -98,6 +98,16 @@ def output_box(pos, target_sz) -> torch.Tensor:
     return torch.cat((pos[[1, 0]] - (target_sz[[1, 0]] - 1) / 2, target_sz[[1, 0]]))
 
 
+def clip_output_box(box_xywh, image_hw) -> torch.Tensor:
+    """``[x, y, w, h]`` clipped so that it lies exactly inside ``[0, W] x [0, H]`` (removes float32 rounding
+    left by :func:`output_box`; used with ``clamp_box_per_axis``)."""
+    b = _f32(box_xywh).reshape(4)
+    h, w = float(image_hw[0]), float(image_hw[1])
+    x0, y0 = b[0].clamp(0, w), b[1].clamp(0, h)
+    x1, y1 = (b[0] + b[2]).clamp(0, w), (b[1] + b[3]).clamp(0, h)
+    return torch.stack((x0, y0, x1 - x0, y1 - y0))
+
+
 def state_to_box(pos, target_sz) -> torch.Tensor:
     """``prev_box = (pos - (sz-1)/2, pos + (sz-1)/2)`` as ``(y0, x0, y1, x1)`` (spec §4.3 step 9)."""
     pos = _f32(pos).reshape(2)
