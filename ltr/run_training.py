@@ -14,7 +14,12 @@ _REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 if _REPO_ROOT not in sys.path:
     sys.path.insert(0, _REPO_ROOT)
 
-__all__ = ['build_parser', 'overrides_from_args', 'run_training', 'main']
+__all__ = ['build_parser', 'overrides_from_args', 'run_training', 'main', 'UnknownTrainSettingsError']
+
+
+class UnknownTrainSettingsError(ValueError):
+    """No training settings file of that module/name."""
+
 
 #: CLI option -> settings attribute (options left at None are not applied).
 _OVERRIDE_OPTIONS = ('batch_size', 'num_workers', 'total_epochs', 'samples_per_epoch', 'devices', 'amp', 'seed',
@@ -90,8 +95,8 @@ def run_training(train_module, train_name, workspace_dir=None, overrides=None):
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as e:
         if e.name and module_name.startswith(e.name):
-            raise ModuleNotFoundError("No training settings '{}': expected the file ltr/train_settings/{}/{}.py"
-                                      .format(module_name, train_module, train_name)) from e
+            raise UnknownTrainSettingsError("No training settings '{}': expected the file ltr/train_settings/{}/{}.py"
+                                            .format(module_name, train_module, train_name)) from e
         raise
     if not hasattr(module, 'run'):
         raise AttributeError('{} defines no run(settings)'.format(module_name))
@@ -100,10 +105,19 @@ def run_training(train_module, train_name, workspace_dir=None, overrides=None):
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
-    run_training(args.train_module, args.train_name, args.workspace_dir, overrides_from_args(args))
+    """CLI entry point. User errors (unknown settings file, a missing or wrong setting) print one line and exit
+    with status 2; other errors keep their traceback."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from ltr.admin.local_settings import SettingsError
+    try:
+        run_training(args.train_module, args.train_name, args.workspace_dir, overrides_from_args(args))
+    except (UnknownTrainSettingsError, SettingsError) as e:
+        print('{}: error: {}'.format(parser.prog, e), file=sys.stderr)
+        return 2
+    return 0
 
 
 if __name__ == '__main__':
     multiprocessing.set_start_method('spawn', force=True)
-    main()
+    sys.exit(main())

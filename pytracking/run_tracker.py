@@ -117,6 +117,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.threads < 0:
         parser.error('--threads must be >= 0, got {}'.format(args.threads))
+    from pytracking.evaluation.datasets import UnknownDatasetError
     from pytracking.evaluation.environment import SettingsError
     try:
         summary = run_tracker(args.tracker_name, args.tracker_param, args.runid, args.dataset_name,
@@ -124,7 +125,7 @@ def main(argv=None):
                               visdom_info_from_args(args),
                               int_results=args.int_results, save_debug=args.save_debug,
                               vot_ope=args.vot_ope, net=args.net)
-    except (SettingsError, SetupError) as e:  # a wrong path in local.py, a missing network: say what to fix
+    except (SettingsError, SetupError, UnknownDatasetError) as e:  # user errors: one line saying what to fix
         print('{}: error: {}'.format(parser.prog, e), file=sys.stderr)
         return 2
     return 0 if summary.ok else 1

@@ -4,8 +4,8 @@
   environment variables ``LTR_LOCAL_FILE`` / ``PYTRACKING_LOCAL_FILE`` point there, so no test reads or writes
   the user's ``ltr/admin/local.py`` / ``pytracking/evaluation/local.py``.
 
-  - the ltr file (``ltr_local.py``) does not exist at test start; it is generated with the defaults on
-    first use (all dataset paths and ``workspace_dir`` empty);
+  - the ltr file (``ltr_local.py``) is written at test start with the defaults (all dataset paths and
+    ``workspace_dir`` empty): a file named by the variable must exist;
   - the pytracking file (``pytracking_local.py``) is written at test start with the defaults, except that
     the output folders (:data:`PYTRACKING_OUTPUT_FIELDS`) point into ``<local_settings_dir>/out/`` (not
     created) so that a test never writes results into the repository.
@@ -51,7 +51,9 @@ def local_settings_dir(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _isolated_local_settings(local_settings_dir, monkeypatch):
-    monkeypatch.setenv(ltr_environment.LOCAL_FILE_ENV_VAR, str(local_settings_dir / 'ltr_local.py'))
+    ltr_file = local_settings_dir / 'ltr_local.py'
+    ltr_environment.write_local_file(ltr_file)
+    monkeypatch.setenv(ltr_environment.LOCAL_FILE_ENV_VAR, str(ltr_file))
     pytracking_file = local_settings_dir / 'pytracking_local.py'
     pytracking_environment.write_local_file(pytracking_file, **_pytracking_safe_defaults(local_settings_dir))
     monkeypatch.setenv(pytracking_environment.LOCAL_FILE_ENV_VAR, str(pytracking_file))

@@ -30,7 +30,8 @@ BOTH = [pytest.param(ltr_env, id='ltr'), pytest.param(pt_env, id='pytracking')]
 # ----------------------------------------------------------------------------------------------- generation
 def test_ltr_file_generated_on_first_use(tmp_path, monkeypatch):
     path = tmp_path / 'sub' / 'ltr_local.py'
-    monkeypatch.setenv('LTR_LOCAL_FILE', str(path))
+    monkeypatch.delenv('LTR_LOCAL_FILE')
+    monkeypatch.setattr(ltr_env._LOCAL_FILE, 'default_path', path)   # the default location, moved out of the repo
     assert not path.exists()
     s = ltr_env.env_settings()
     assert path.is_file()
@@ -53,7 +54,8 @@ def test_ltr_derived_dirs_follow_workspace(ltr_local, tmp_path):
 
 def test_pytracking_file_generated_on_first_use(tmp_path, monkeypatch):
     path = tmp_path / 'pt_local.py'
-    monkeypatch.setenv('PYTRACKING_LOCAL_FILE', str(path))
+    monkeypatch.delenv('PYTRACKING_LOCAL_FILE')
+    monkeypatch.setattr(pt_env._LOCAL_FILE, 'default_path', path)
     s = pt_env.env_settings()
     text = path.read_text()
     assert 'def local_env_settings():' in text
@@ -69,6 +71,22 @@ def test_pytracking_file_generated_on_first_use(tmp_path, monkeypatch):
     assigned = [line.split('.')[1].split(' ')[0] for line in text.splitlines()
                 if line.strip().startswith('settings.')]
     assert assigned == sorted(PT_FIELDS + ['lasot_extension_subset_path'])
+
+
+@pytest.mark.parametrize('env, var', [(ltr_env, 'LTR_LOCAL_FILE'), (pt_env, 'PYTRACKING_LOCAL_FILE')])
+def test_env_var_naming_a_missing_file_is_an_error_and_creates_nothing(env, var, tmp_path, monkeypatch):
+    missing = tmp_path / 'nope' / 'local.py'
+    monkeypatch.setenv(var, str(missing))
+    with pytest.raises(env.SettingsError, match='{}=.*nope/local.py.*does not exist'.format(var)):
+        env.env_settings()
+    assert not (tmp_path / 'nope').exists()
+
+
+def test_wrong_type_field_is_reported_with_field_and_file(pytracking_local):
+    path = pytracking_local(results_path=123)
+    with pytest.raises(pt_env.SettingsError, match=r'`results_path` = 123 has the wrong type \(int\).*{}'.format(
+            path.name)):
+        pt_env.required_path('results_path', must_exist=False)
 
 
 def test_default_paths_when_env_var_unset(monkeypatch):

@@ -113,3 +113,23 @@ def test_print_results_refuses_withheld_ground_truth(dataset, capsys):
     assert main(['fcot', 'default', '--dataset', dataset]) == 2
     err = capsys.readouterr().err
     assert 'withheld' in err and 'evaluation server' in err and 'pack_' in err
+
+
+@pytest.mark.parametrize('args, needle', [
+    (['-m', 'ltr.run_training', 'fcot', 'no_such_stage'], "No training settings 'ltr.train_settings.fcot.no_such_stage'"),
+    (['-m', 'ltr.run_training', 'fcot', 'fcot_tiny'], 'workspace_dir is empty'),
+    (['-m', 'pytracking.run_tracker', 'fcot', 'no_such_param', '--dataset', 'synthetic'], None),
+    (['-m', 'pytracking.run_tracker', 'fcot', 'demo', '--dataset', 'no_such_dataset'], "Unknown dataset"),
+])
+def test_cli_user_errors_print_one_line_and_exit_2(args, needle, tmp_path, pytracking_local):
+    from test_eval_running import make_dataset
+    settings = pytracking_local(synthetic_path=make_dataset(str(tmp_path / 'data')))
+    env = dict(os.environ, PYTRACKING_LOCAL_FILE=str(settings), OMP_NUM_THREADS='1')
+    proc = subprocess.run([sys.executable] + args, cwd=dh.REPO_ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    err = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert 'Traceback' not in proc.stderr and len(err) == 1, proc.stderr
+    assert 'error:' in err[0] and (needle is None or needle in err[0]), err[0]
+    if needle is None:
+        assert 'no_such_param' in err[0]

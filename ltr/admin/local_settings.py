@@ -124,8 +124,19 @@ class LocalSettingsFile:
         return path
 
     def ensure(self, path=None):
-        """Return the settings file path, generating a default file there first if it does not exist."""
-        path = Path(path) if path is not None else self.path()
+        """Return the settings file path, generating a default file there first if it does not exist.
+
+        A file named by the environment variable must exist: a missing one is a :class:`SettingsError` naming the
+        variable and the path, and nothing is created there (a typo must not silently give default settings).
+        """
+        if path is None:
+            path = self.path()
+            override = os.environ.get(self.env_var, '')
+            if override and not path.exists():
+                raise SettingsError('{}={} names a {} settings file that does not exist. Create it (e.g. copy {}), '
+                                    'or unset {} to use the default file.'.format(self.env_var, override, self.kind,
+                                                                                  self.default_path, self.env_var))
+        path = Path(path)
         if not path.exists():
             try:
                 self.write(path)
@@ -193,6 +204,11 @@ class LocalSettingsFile:
                                 .format(self.kind, field, self._assignment_hint(field), file))
         value = getattr(settings, field)
         candidates = list(value) if isinstance(value, (list, tuple)) else [value]
+        wrong = [v for v in candidates if v is not None and not isinstance(v, (str, os.PathLike))]
+        if wrong:
+            raise SettingsError('The {} setting `{}` = {!r} has the wrong type ({}): it must be a path string (or a '
+                                'list of them). Fix it in the settings file {}.'.format(
+                                    self.kind, field, value, type(wrong[0]).__name__, file))
         candidates = [os.path.expanduser(os.fspath(v)) for v in candidates if v not in (None, '')]
         if not candidates:
             raise SettingsError('The {} setting `{}` is empty. Set it in the settings file {}, e.g. {}.'

@@ -10,7 +10,12 @@ from collections import namedtuple
 
 from pytracking.evaluation.data import SequenceList
 
-__all__ = ['DatasetInfo', 'dataset_dict', 'load_dataset', 'get_dataset']
+__all__ = ['DatasetInfo', 'dataset_dict', 'load_dataset', 'get_dataset', 'UnknownDatasetError']
+
+
+class UnknownDatasetError(ValueError):
+    """A dataset name that is not registered (the message lists the valid ones)."""
+
 
 DatasetInfo = namedtuple('DatasetInfo', ['module', 'class_name', 'kwargs'])
 
@@ -46,7 +51,7 @@ def load_dataset(name):
     key = str(name).lower()
     info = dataset_dict.get(key)
     if info is None:
-        raise ValueError("Unknown dataset '{}'; valid names: {}".format(name, ', '.join(dataset_dict)))
+        raise UnknownDatasetError("Unknown dataset '{}'; valid names: {}".format(name, ', '.join(dataset_dict)))
     module = importlib.import_module(info.module)
     dataset = getattr(module, info.class_name)(**info.kwargs)
     return dataset.get_sequence_list()

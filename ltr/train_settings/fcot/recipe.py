@@ -353,7 +353,9 @@ def build_trainer(settings, spec):
     """Everything up to a ready :class:`LTRTrainer` (without training). Returns the trainer."""
     apply_settings(settings, dict({'total_epochs': spec.total_epochs}, **spec.defaults))
     if not settings.env.workspace_dir:
-        raise ValueError('workspace_dir is empty: set it in the ltr local settings file or pass --workspace_dir')
+        from ltr.admin.local_settings import SettingsError
+        raise SettingsError('workspace_dir is empty: set it in the ltr local settings file ({}) or pass '
+                            '--workspace_dir'.format(getattr(settings.env, '_settings_file', 'ltr/admin/local.py')))
     info = setup_runtime(settings)
     loaders = build_loaders(settings, info.world_size)
     net = build_net(settings, spec)
