@@ -64,21 +64,39 @@ def test_imread_rgb_warns_once_on_fallback(tmp_path, monkeypatch):
     assert len(fallback) == 1
 
 
-def test_imread_rgb_prefers_jpeg4py_and_retries_failures_with_opencv(tmp_path, monkeypatch):
+def test_jpeg4py_is_really_used_and_matches_opencv(tmp_path, monkeypatch):
+    """The real jpeg4py decoder (libturbojpeg0 is installed by .ci/run): used for JPEGs, identical pixels to
+    OpenCV; PNGs go through OpenCV."""
     path = str(tmp_path / 'a.jpg')
     write_jpg(path, frame_image(0, 5))
-    monkeypatch.setattr(image_loader, 'jpeg4py_available', lambda: True)
-    marker = np.zeros((1, 1, 3), np.uint8)
-    monkeypatch.setattr(image_loader, '_jpeg4py_read', lambda p: marker)
-    assert imread_rgb(path) is marker
+    assert image_loader.jpeg4py_available(), 'libturbojpeg0 missing: jpeg4py cannot load libjpeg-turbo'
+    calls = []
+    real = image_loader._jpeg4py_read
+    monkeypatch.setattr(image_loader, '_jpeg4py_read', lambda p: calls.append(p) or real(p))
+    im = imread_rgb(path)
+    assert calls == [path] and decode_frame_id(im) == 5
+    np.testing.assert_array_equal(im, image_loader.opencv_loader(path))
     png = str(tmp_path / 'a.png')
     cv2.imwrite(png, np.zeros((2, 2, 3), np.uint8))
-    assert imread_rgb(png).shape == (2, 2, 3)  # non-JPEG files always go through OpenCV
+    assert imread_rgb(png).shape == (2, 2, 3) and calls == [path]
 
-    def failing(p):
-        raise ImageReadError('jpeg4py failed on ' + p)
-    monkeypatch.setattr(image_loader, '_jpeg4py_read', failing)
-    assert decode_frame_id(imread_rgb(path)) == 5
+
+@pytest.mark.parametrize('backend', ['jpeg4py', 'opencv'])
+def test_truncated_jpeg_is_refused_naming_the_file(tmp_path, monkeypatch, backend):
+    path = tmp_path / 'cut.jpg'
+    write_jpg(str(path), np.random.default_rng(0).integers(0, 255, (120, 160, 3), dtype=np.uint8))
+    data = path.read_bytes()
+    path.write_bytes(data[:len(data) * 2 // 3])
+    if backend == 'opencv':
+        monkeypatch.setitem(image_loader._jpeg4py_state, 'checked', True)
+        monkeypatch.setitem(image_loader._jpeg4py_state, 'available', False)
+        monkeypatch.setitem(image_loader._jpeg4py_state, 'warned', True)
+    else:
+        assert image_loader.jpeg4py_available()
+    with pytest.raises(ImageReadError, match="Truncated JPEG file '.*cut.jpg'"):
+        imread_rgb(str(path))
+    with pytest.raises(ImageReadError, match='cut.jpg'):
+        image_loader.opencv_loader(str(path))
 
 
 # -------------------------------------------------------------------------------------------------- GOT-10k
@@ -451,3 +469,20 @@ def test_synthetic_readable_by_pytracking_evaluation_dataset(tmp_path, pytrackin
     gt = Got10k(folder).get_sequence_info(0)
     np.testing.assert_allclose(np.asarray(seq.ground_truth_rect), gt['bbox'].numpy())
     np.testing.assert_array_equal(np.asarray(seq.target_visible), gt['visible'].numpy())
+
+
+def test_non_finite_box_rows_are_invalid_invisible_frames(tmp_path):
+    """A row like 'nan,40,18,12' marks that frame invalid and invisible (never sampled) instead of crashing in the
+    crop; the other frames are untouched."""
+    from ltr.dataset.anno_io import box_validity
+    folder = synthetic.generate_synthetic_dataset(str(tmp_path / 'syn'), **_SYN)
+    gt = Path(folder, 'synthetic_000001', 'groundtruth.txt')
+    lines = gt.read_text().splitlines()
+    lines[5] = 'nan,40,18,12'
+    lines[7] = '3,inf,18,12'
+    gt.write_text('\n'.join(lines) + '\n')
+    info = Got10k(folder).get_sequence_info(0)
+    assert not info['valid'][5] and not info['visible'][5] and not info['valid'][7]
+    assert info['valid'][[0, 1, 2, 3, 4, 6]].all()
+    assert box_validity(torch.tensor([[1., 2., 3., 4.], [float('nan'), 2., 3., 4.], [1., 2., 0., 4.]])).tolist() == \
+        [True, False, False]

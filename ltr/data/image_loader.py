@@ -71,6 +71,24 @@ def _check_file(path):
     return path
 
 
+#: A complete JPEG stream ends with the EOI marker; it must appear within this many bytes of the end of the file.
+_JPEG_TAIL_BYTES = 1024
+
+
+def _check_jpeg_complete(path):
+    """Raise ImageReadError naming ``path`` when the JPEG has no end-of-image marker (FF D9) near its end: a file
+    cut during download or copy. libjpeg only prints 'Premature end of JPEG file' and returns grey rows, through
+    jpeg4py and OpenCV alike, so the check is made on the bytes before decoding."""
+    size = os.path.getsize(path)
+    with open(path, 'rb') as f:
+        f.seek(max(0, size - _JPEG_TAIL_BYTES))
+        tail = f.read()
+    if b'\xff\xd9' not in tail:
+        raise ImageReadError("Truncated JPEG file '{}': no end-of-image marker (FF D9) in its last {} bytes; the "
+                             "file is incomplete (re-copy or re-download it)".format(path, min(size,
+                                                                                             _JPEG_TAIL_BYTES)))
+
+
 def _to_rgb3(im, path):
     """Bring a decoded array to (H, W, 3) uint8."""
     if im.ndim == 2:
@@ -86,6 +104,8 @@ def _to_rgb3(im, path):
 def opencv_loader(path):
     """Read an image with OpenCV. Returns (H, W, 3) uint8 RGB. Raises on missing/corrupt files."""
     path = _check_file(path)
+    if path.lower().endswith(_JPEG_EXTENSIONS):
+        _check_jpeg_complete(path)
     im = cv2.imread(path, cv2.IMREAD_COLOR)
     if im is None:
         raise ImageReadError("Could not decode image file '{}' (OpenCV cannot read it: corrupt or not an "
@@ -110,10 +130,11 @@ def imread_rgb(path):
 
     Raises:
         FileNotFoundError: the file does not exist (message names the path).
-        ImageReadError: the file is empty or cannot be decoded (message names the path).
+        ImageReadError: the file is empty, a truncated JPEG, or cannot be decoded (message names the path).
     """
     path = _check_file(path)
     if path.lower().endswith(_JPEG_EXTENSIONS):
+        _check_jpeg_complete(path)
         if jpeg4py_available():
             try:
                 return _jpeg4py_read(path)

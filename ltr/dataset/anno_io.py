@@ -158,3 +158,12 @@ def root_layout_error(dataset_name, root, field, problem, layout_hint):
     """Build the DatasetRootError raised when a root exists but has the wrong layout."""
     return DatasetRootError("{} root '{}' (local.py field '{}') looks wrong: {}. It must point to {}."
                             .format(dataset_name, root, field, problem, layout_hint))
+
+
+def box_validity(bbox):
+    """``(N,)`` bool: rows of ``(N, 4)`` ``[x, y, w, h]`` boxes that are usable for training: all four values finite
+    and ``w, h > 0``. A row such as ``nan,40,18,12`` is therefore an invalid (and invisible) frame: the sampler never
+    draws it, instead of crashing later in the crop."""
+    import torch
+    bbox = torch.as_tensor(bbox)
+    return torch.isfinite(bbox).all(dim=1) & (bbox[:, 2] > 0) & (bbox[:, 3] > 0)

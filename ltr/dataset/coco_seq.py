@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from ltr.data.image_loader import imread_rgb
-from ltr.dataset.anno_io import resolve_root, root_layout_error
+from ltr.dataset.anno_io import box_validity, resolve_root, root_layout_error
 from ltr.dataset.base_video_dataset import BaseVideoDataset, empty_object_meta, subsample_fraction
 
 __all__ = ['MSCOCOSeq']
@@ -110,7 +110,7 @@ class MSCOCOSeq(BaseVideoDataset):
         self._check_seq_id(seq_id)
         ann = self.coco_set.anns[self.sequence_list[seq_id]]
         bbox = torch.tensor(ann['bbox'], dtype=torch.float32).view(1, 4)
-        valid = (bbox[:, 2] > 0) & (bbox[:, 3] > 0)
+        valid = box_validity(bbox)
         info = {'bbox': bbox, 'valid': valid, 'visible': valid.clone()}
         if self.with_mask:
             info['mask'] = torch.from_numpy(self.coco_set.annToMask(ann).astype(np.float32))[None]

@@ -20,7 +20,7 @@ from collections import OrderedDict
 
 
 from ltr.data.image_loader import imread_rgb
-from ltr.dataset.anno_io import (AnnotationFormatError, data_specs_dir, read_box_file, read_int_labels,
+from ltr.dataset.anno_io import (AnnotationFormatError, box_validity, data_specs_dir, read_box_file, read_int_labels,
                                  read_lines, resolve_root, root_layout_error)
 from ltr.dataset.base_video_dataset import BaseVideoDataset, empty_object_meta, load_frames, select_anno_frames, subsample_fraction
 
@@ -177,7 +177,7 @@ class Got10k(BaseVideoDataset):
         n = bbox.shape[0]
         absence = read_int_labels(os.path.join(seq_path, 'absence.label'), expected_len=n, allowed=(0, 1))
         cover = read_int_labels(os.path.join(seq_path, 'cover.label'), expected_len=n, allowed=(0, 8))
-        valid = (bbox[:, 2] > 0) & (bbox[:, 3] > 0)
+        valid = box_validity(bbox)
         visible = (absence == 0) & (cover > 0) & valid
         return {'bbox': bbox, 'valid': valid, 'visible': visible, 'visible_ratio': cover.float() / 8}
 

@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 
 from ltr.data.image_loader import imread_rgb
-from ltr.dataset.anno_io import (data_specs_dir, read_box_file, read_int_labels, read_lines, resolve_root,
+from ltr.dataset.anno_io import (box_validity, data_specs_dir, read_box_file, read_int_labels, read_lines, resolve_root,
                                  root_layout_error)
 from ltr.dataset.base_video_dataset import BaseVideoDataset, empty_object_meta, load_frames, select_anno_frames, subsample_fraction
 
@@ -113,7 +113,7 @@ class Lasot(BaseVideoDataset):
         n = bbox.shape[0]
         occlusion = read_int_labels(os.path.join(seq_path, 'full_occlusion.txt'), expected_len=n, allowed=(0, 1))
         out_of_view = read_int_labels(os.path.join(seq_path, 'out_of_view.txt'), expected_len=n, allowed=(0, 1))
-        valid = (bbox[:, 2] > 0) & (bbox[:, 3] > 0)
+        valid = box_validity(bbox)
         visible = (occlusion == 0) & (out_of_view == 0) & valid
         return {'bbox': bbox, 'valid': valid, 'visible': visible}
 

@@ -15,7 +15,7 @@ from collections import OrderedDict
 import numpy as np
 
 from ltr.data.image_loader import imread_rgb
-from ltr.dataset.anno_io import data_specs_dir, read_box_file, resolve_root, root_layout_error
+from ltr.dataset.anno_io import box_validity, data_specs_dir, read_box_file, resolve_root, root_layout_error
 from ltr.dataset.base_video_dataset import BaseVideoDataset, empty_object_meta, load_frames, select_anno_frames, subsample_fraction
 
 __all__ = ['TrackingNet']
@@ -105,7 +105,7 @@ class TrackingNet(BaseVideoDataset):
         """Returns {'bbox': (N, 4) float32 xywh, 'valid': (N,) bool, 'visible': (N,) bool (= valid)}."""
         self._check_seq_id(seq_id)
         bbox = read_box_file(self._anno_path(seq_id))
-        valid = (bbox[:, 2] > 0) & (bbox[:, 3] > 0)
+        valid = box_validity(bbox)
         return {'bbox': bbox, 'valid': valid, 'visible': valid.clone()}
 
     def get_frames(self, seq_id, frame_ids, anno=None):
