@@ -446,11 +446,6 @@ def test_dimp50_into_fcot_is_strict_and_atomic():
         load_dimp50_into_fcot({'head.weight': torch.zeros(2)}, dimp)
 
 
-def _fcotnet_exists():
-    """Whether the real network module is there (if it is but fails to import, the test must fail, not skip)."""
-    return importlib.util.find_spec('ltr.models.tracking.fcotnet') is not None
-
-
 #: The keyword arguments of the official train settings (ltr/train_settings/fcot/fcot.py), which the manifest used.
 OFFICIAL_FCOT_KWARGS = dict(clf_filter_size=4, reg_filter_size=3, backbone_pretrained=True, optim_iter=5,
                             norm_scale_coef=2.0, clf_feat_norm=True, clf_feat_blocks=0, final_conv=True,
@@ -459,7 +454,6 @@ OFFICIAL_FCOT_KWARGS = dict(clf_filter_size=4, reg_filter_size=3, backbone_pretr
                             mask_init_factor=3.0, target_mask_act='sigmoid', score_act='relu')
 
 
-@pytest.mark.skipif(not _fcotnet_exists(), reason='ltr/models/tracking/fcotnet.py not written yet')
 def test_real_fcotnet_dimp50_init_and_checkpoint_round_trip(tmp_path):
     from ltr.models.tracking.fcotnet import fcotnet
     net = fcotnet(**dict(OFFICIAL_FCOT_KWARGS, backbone_pretrained=False))

@@ -17,7 +17,6 @@ import os
 import numpy as np
 import pytest
 
-got10k = pytest.importorskip('got10k')
 from got10k.experiments import ExperimentGOT10k, ExperimentOTB  # noqa: E402
 from got10k.utils.metrics import center_error, rect_iou  # noqa: E402
 

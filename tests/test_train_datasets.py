@@ -272,7 +272,6 @@ def test_trackingnet_sets_and_frames(tmp_path):
 
 # ------------------------------------------------------------------------------------------------------ COCO
 def test_coco_annotations_are_one_frame_sequences(tmp_path):
-    pytest.importorskip('pycocotools')
     root, anns = make_coco(str(tmp_path / 'coco'))
     ds = MSCOCOSeq(root)
     assert ds.get_name() == 'coco' and not ds.is_video_sequence()
@@ -290,7 +289,6 @@ def test_coco_annotations_are_one_frame_sequences(tmp_path):
 
 
 def test_coco_wrong_root_names_the_field(tmp_path):
-    pytest.importorskip('pycocotools')
     root, _ = make_coco(str(tmp_path / 'coco'))
     with pytest.raises(DatasetRootError, match='coco_dir.*instances_train2014.json'):
         MSCOCOSeq(root, version='2014')
@@ -459,7 +457,7 @@ def test_synthetic_dataset_class_reads_synthetic_dir(tmp_path, ltr_local):
 
 
 def test_synthetic_readable_by_pytracking_evaluation_dataset(tmp_path, pytracking_local):
-    syntheticdataset = pytest.importorskip('pytracking.evaluation.syntheticdataset')
+    from pytracking.evaluation import syntheticdataset
     folder = synthetic.generate_synthetic_dataset(str(tmp_path / 'syn'), **_SYN)
     pytracking_local(synthetic_path=folder)
     seqs = syntheticdataset.SyntheticDataset().get_sequence_list()
