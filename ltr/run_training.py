@@ -109,13 +109,11 @@ def main(argv=None):
     with status 2; other errors keep their traceback."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    from ltr.admin.cli import run_command
     from ltr.admin.local_settings import SettingsError
-    try:
-        run_training(args.train_module, args.train_name, args.workspace_dir, overrides_from_args(args))
-    except (UnknownTrainSettingsError, SettingsError) as e:
-        print('{}: error: {}'.format(parser.prog, e), file=sys.stderr)
-        return 2
-    return 0
+    return run_command(parser.prog, lambda: run_training(args.train_module, args.train_name, args.workspace_dir,
+                                                         overrides_from_args(args)),
+                       (UnknownTrainSettingsError, SettingsError))
 
 
 if __name__ == '__main__':

@@ -105,15 +105,11 @@ def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
     from pytracking.utils.videotracking import SourceError
-    try:
-        run_video(args.tracker_name, args.tracker_param, args.videofile, args.optional_box, args.debug,
-                  args.save_results, args.output, True if args.headless else None, args.net,
-                  visdom_info_from_args(args),
-                  args.save_debug, args.max_frames)
-    except SourceError as e:
-        print('{}: error: {}'.format(parser.prog, e), file=sys.stderr)
-        return 2
-    return 0
+    from ltr.admin.cli import run_command
+    return run_command(parser.prog, lambda: run_video(
+        args.tracker_name, args.tracker_param, args.videofile, args.optional_box, args.debug, args.save_results,
+        args.output, True if args.headless else None, args.net, visdom_info_from_args(args), args.save_debug,
+        args.max_frames), SourceError)
 
 
 if __name__ == '__main__':

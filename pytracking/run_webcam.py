@@ -66,14 +66,10 @@ def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
     from pytracking.utils.videotracking import SourceError
-    try:
-        run_webcam(args.tracker_name, args.tracker_param, args.debug,
-                   visdom_info_from_args(args),
-                   args.camera, args.net, args.output, args.save_debug)
-    except SourceError as e:
-        print('{}: error: {}'.format(parser.prog, e), file=sys.stderr)
-        return 2
-    return 0
+    from ltr.admin.cli import run_command
+    return run_command(parser.prog, lambda: run_webcam(args.tracker_name, args.tracker_param, args.debug,
+                                                       visdom_info_from_args(args), args.camera, args.net,
+                                                       args.output, args.save_debug), SourceError)
 
 
 if __name__ == '__main__':

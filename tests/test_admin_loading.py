@@ -2,14 +2,12 @@
 
 import builtins
 import collections
-import importlib.util
 import io
 import os
 import pickle
 import subprocess
 import sys
 import types
-from pathlib import Path
 
 import pytest
 import torch

@@ -92,12 +92,8 @@ def main(argv=None):
     p.add_argument('path', help='network file (e.g. models/fcot.pth)')
     p.add_argument('--crop', type=int, default=288, help='size of the random crop for the forward pass (288)')
     args = p.parse_args(argv)
-    try:
-        check_network(args.path, args.crop)
-    except NetworkCheckError as e:
-        print('{}: error: {}'.format(p.prog, e), file=sys.stderr)
-        return 2
-    return 0
+    from ltr.admin.cli import run_command
+    return run_command(p.prog, lambda: check_network(args.path, args.crop), NetworkCheckError)
 
 
 if __name__ == '__main__':

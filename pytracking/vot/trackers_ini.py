@@ -41,12 +41,9 @@ def main(argv=None):
     p.add_argument('--net', default=None)
     p.add_argument('--threads', type=int, default=None)
     args = p.parse_args(argv)
-    try:
-        print(trackers_ini_section(args.tracker_name, args.param_name, args.name, args.net, args.threads))
-    except ValueError as e:
-        print('{}: error: {}'.format(p.prog, e), file=sys.stderr)
-        return 2
-    return 0
+    from ltr.admin.cli import run_command
+    return run_command(p.prog, lambda: print(trackers_ini_section(args.tracker_name, args.param_name, args.name,
+                                                                  args.net, args.threads)), ValueError)
 
 
 if __name__ == '__main__':
