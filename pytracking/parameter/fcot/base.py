@@ -51,10 +51,13 @@ COMMON = dict(
     iou_select=False,
     # Fix (not official): clamp decoded boxes per axis to the image; official clamps both axes to [1, max(H, W)].
     clamp_box_per_axis=False,
+    # Not official: damp size changes, target_sz = old^(1-r) * new^r (1.0 = the official update).
+    size_update_rate=1.0,
     vot_anno_conversion_type='preserve_area',
     # Tooling (not official): per-stage timing, score maps in the output dict, seed of the init augmentation.
     profile=False,
     channels_last=False,  # speed option (not official): run the network in NHWC memory format
+    fold_batchnorm=False,  # speed option (not official): fold the backbone's BatchNorm into its convolutions
     return_score_maps=False,
     seed=None,
     net='fcot.pth',

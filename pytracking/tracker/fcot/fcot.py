@@ -77,6 +77,11 @@ class FCOT(BaseTracker):
                              "uses True: the best-scoring frame of each train_skipping window is inserted)")
         self.initialize_features()
         self.net = p.net.net
+        if p.get('fold_batchnorm', False) and not getattr(self.net, '_batchnorm_folded', False):
+            # speed option: BatchNorm folded into the convolutions (same function up to rounding)
+            from ltr.models.layers.fold_batchnorm import fold_batchnorm_
+            fold_batchnorm_(self.net.feature_extractor)
+            self.net._batchnorm_folded = True
         if p.get('channels_last', False):   # speed option: NHWC convolutions (same maths, other summation order)
             self.net.to(memory_format=torch.channels_last)
         self.device = next(self.net.parameters()).device
@@ -185,7 +190,11 @@ class FCOT(BaseTracker):
         # 4. State update.
         if flag != 'not_found':
             self.prev_pos = new_pos
+            old_sz = self.target_sz
             self.pos, self.target_sz = st.state_from_box(box)
+            rate = p.get('size_update_rate', 1.0)
+            if rate != 1.0:   # not official: damp the size change (geometric blend with the previous size)
+                self.target_sz = st.blend_size(old_sz, self.target_sz, rate)
             if flag != 'uncertain' or p.get('update_scale_when_uncertain', True):
                 self.target_scale = st.update_target_scale(self.target_sz, self.base_target_sz,
                                                            self.min_scale_factor, self.max_scale_factor)

@@ -98,6 +98,15 @@ def output_box(pos, target_sz) -> torch.Tensor:
     return torch.cat((pos[[1, 0]] - (target_sz[[1, 0]] - 1) / 2, target_sz[[1, 0]]))
 
 
+def blend_size(old_sz, new_sz, rate: float) -> torch.Tensor:
+    """``old^(1 - rate) * new^rate`` per axis: ``rate`` 1 takes the new size (official), smaller values damp
+    size changes (a size estimate that is noisy from frame to frame then cannot collapse the search region)."""
+    if not 0.0 < float(rate) <= 1.0:
+        raise ValueError(f"size_update_rate must be in (0, 1], got {rate}")
+    old_sz, new_sz = _f32(old_sz), _f32(new_sz)
+    return torch.exp((1.0 - rate) * torch.log(old_sz.clamp(min=1e-3)) + rate * torch.log(new_sz.clamp(min=1e-3)))
+
+
 def clip_output_box(box_xywh, image_hw) -> torch.Tensor:
     """``[x, y, w, h]`` clipped so that it lies exactly inside ``[0, W] x [0, H]`` (removes float32 rounding
     left by :func:`output_box`; used with ``clamp_box_per_axis``)."""
