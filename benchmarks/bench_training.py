@@ -4,10 +4,12 @@
    labels, regression targets) at 288 px with the official settings, on generated 1280x720 JPEG sequences in
    GOT-10k layout (written to a temporary folder).
 2. Seconds per training step (forward + backward + Adam) with the ``fcot_stage1`` recipe (ResNet-50, 288 px,
-   3+3 frames) at batch 4 and with ``fcot_tiny`` (ResNet-18, 96 px, 2+1 frames) at batch 8, on the CPU with
-   ``torch.set_num_threads(threads)`` and on CUDA when available.
+   3+3 frames) at batch ``--r50_batch`` (1) and with ``fcot_tiny`` exactly as its recipe trains (half-width ResNet-18, 128 px, 2+1
+   frames, batch 16), on the CPU with ``torch.set_num_threads(threads)`` and on CUDA when available.
+3. Peak resident memory of the process (``resource.getrusage``), printed with the table.
 
 Usage: ``python benchmarks/bench_training.py [--samples 20] [--steps 2] [--threads 2] [--skip_r50_cpu]``
+(ResNet-50 at batch 1 keeps the peak under 4 GB; batch 2 peaks at 6.4 GB, the official per-GPU batch of 5 far more.)
 """
 import argparse
 import os
@@ -104,6 +106,7 @@ def main(argv=None):
     p.add_argument('--steps', type=int, default=2, help='timed training steps (after 1 warm-up)')
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--skip_r50_cpu', action='store_true')
+    p.add_argument('--r50_batch', type=int, default=1, help='batch of the ResNet-50 step (1 keeps RAM under 4 GB)')
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
     rows = []
@@ -121,8 +124,11 @@ def main(argv=None):
         print('  ' + rows[-1][2], flush=True)
 
         tiny_spec = fcot_tiny.TINY
-        configs = [('fcot_stage1 (R50, 288 px), batch 4', recipe.STAGE1, {'backbone_pretrained': False}, 4),
-                   ('fcot_tiny (R18, 96 px), batch 8', tiny_spec, {'backbone_pretrained': False}, 8)]
+        tiny_batch = tiny_spec.defaults['batch_size']
+        configs = [('fcot_stage1 (R50, 288 px, 3+3 frames), batch {}'.format(args.r50_batch), recipe.STAGE1,
+                    {'backbone_pretrained': False}, args.r50_batch),
+                   ('fcot_tiny (recipe: R18/2, {} px, 2+1 frames), batch {}'.format(
+                       tiny_spec.defaults['output_sz'], tiny_batch), tiny_spec, {}, tiny_batch)]
         devices = [torch.device('cpu')] + ([torch.device('cuda')] if torch.cuda.is_available() else [])
         for name, spec, ov, batch in configs:
             s = stage_settings(spec, **ov)
@@ -136,6 +142,9 @@ def main(argv=None):
                 rows.append((name, label, '{:.2f} s/step ({:.2f} samples/s)'.format(sec, batch / sec)))
                 print('  ' + rows[-1][2], flush=True)
 
+    import resource
+    peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2 ** 20   # ru_maxrss is in KiB on Linux
+    rows.append(('peak resident memory of this process', 'cpu', '{:.2f} GB'.format(peak_gb)))
     w0 = max(len(r[0]) for r in rows)
     w1 = max(len(r[1]) for r in rows)
     print()
