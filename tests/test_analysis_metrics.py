@@ -181,7 +181,7 @@ def test_cache_invalidation(two_seq):
     write_result(trk, 'seqB', [GT10] * 2, times=[1, 1])
     first = extract_results([trk], ds, 'cache')
     assert first['from_cache'] is False
-    assert os.path.isfile(os.path.join(str(tmp / 'plots'), 'cache', 'eval_data.pkl'))
+    assert os.path.isfile(os.path.join(str(tmp / 'plots'), 'cache', 'eval_data.npz'))
     assert extract_results([trk], ds, 'cache')['from_cache'] is True
     # rewrite a result file (new content, new mtime) -> recomputed with the new values
     time.sleep(0.01)

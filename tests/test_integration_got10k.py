@@ -1,6 +1,7 @@
 """The got10k toolkit runs FCOT through ``pytracking.integrations.got10k.FCOTTracker``, and its AO / SR equal the
 scores this project computes (``compare_baselines.sequence_ious``) from the same result files."""
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,7 +25,7 @@ def test_experiment_got10k_val_with_fcot_demo_matches_our_scores(tmp_path):
 
     pooled = []
     for seq in SyntheticDataset(path=str(root / 'val')).get_sequence_list():
-        files = sorted((tmp_path / 'results' / tracker.name / seq.name).glob(seq.name + '_[0-9]*.txt'))
+        files = sorted(Path(exp.result_dir, tracker.name, seq.name).glob(seq.name + '_[0-9]*.txt'))
         assert len(files) == 1                                  # deterministic: one repetition
         boxes = np.loadtxt(files[0], delimiter=',')
         assert boxes.shape == (12, 4)
@@ -32,7 +33,7 @@ def test_experiment_got10k_val_with_fcot_demo_matches_our_scores(tmp_path):
     ious = np.concatenate(pooled)
     assert performance['ao'] == pytest.approx(ious.mean(), abs=1e-9)
     assert performance['sr'] == pytest.approx((ious > 0.5).mean(), abs=1e-9)
-    saved = json.loads((tmp_path / 'reports' / tracker.name / 'performance.json').read_text())
+    saved = json.loads(Path(exp.report_dir, tracker.name, 'performance.json').read_text())
     assert saved[tracker.name]['overall']['ao'] == pytest.approx(performance['ao'])
 
 

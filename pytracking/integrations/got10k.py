@@ -39,7 +39,7 @@ class FCOTTracker(_Got10kTracker):
     def _rgb(image):
         if hasattr(image, 'convert'):
             image = image.convert('RGB')
-        return np.ascontiguousarray(np.asarray(image, dtype=np.uint8))
+        return np.array(image, dtype=np.uint8)   # a writable copy (PIL's buffer is read-only)
 
     def init(self, image, box):
         self._tracker = self._make()

@@ -121,8 +121,9 @@ def tracking_image(data, max_side=MAX_TRACKING_SIDE, thickness=2):
         cv2.rectangle(image, p0, p1, BOX_COLORS[i % len(BOX_COLORS)], thickness)
         if i < len(BOX_LABELS):
             legend.append((BOX_LABELS[i], BOX_COLORS[i]))
-    if legend:
-        draw_legend(image, legend, scale=0.4)
+    if legend:   # bottom-left, where it hides least of a centred target
+        line = int(22 * 0.4 / 0.45)
+        draw_legend(image, legend, origin=(6, max(2, image.shape[0] - len(legend) * line - 2)), scale=0.4)
     return image
 
 

@@ -18,6 +18,7 @@ Layout written (the layout of ``GOT-10k/train``, readable by :class:`ltr.dataset
     OUT_DIR/<seq>/absence.label         0/1 per frame (1: target fully hidden)
     OUT_DIR/<seq>/cover.label           0..8 per frame: 8 fully visible, 0 fully hidden,
                                         else clip(floor(8 * visible_fraction), 1, 7)
+    OUT_DIR/<seq>/cut_by_image.label    0/1 per frame (1: the box crosses the image border; 0 here by construction)
     OUT_DIR/<seq>/meta_info.ini         GOT-10k style 'key: value' lines (sources and attributes)
 
 Training reads it with ``Got10k(OUT_DIR)`` or ``SyntheticGot10k()`` (local.py field ``synthetic_dir``); tracking
@@ -82,6 +83,10 @@ def _write_sequence(seq_dir, video, size, jpeg_quality):
         f.write(''.join('{}\n'.format(v) for v in video['absence'].tolist()))
     with open(os.path.join(seq_dir, 'cover.label'), 'w') as f:
         f.write(''.join('{}\n'.format(v) for v in video['cover'].tolist()))
+    b = np.asarray(video['bbox'])
+    cut = (b[:, 0] < 0) | (b[:, 1] < 0) | (b[:, 0] + b[:, 2] > size[0]) | (b[:, 1] + b[:, 3] > size[1])
+    with open(os.path.join(seq_dir, 'cut_by_image.label'), 'w') as f:
+        f.write(''.join('{}\n'.format(int(v)) for v in cut.tolist()))
     meta = dict(video['meta'])
     lines = ['[METAINFO]', 'url: synthetic (ltr.dataset.synthetic v{})'.format(GENERATOR_VERSION),
              'begin: 00:00:00', 'end: 00:00:00', 'anno_fps: 10Hz']
