@@ -142,3 +142,16 @@ def test_evaluation_cache_cannot_execute_and_bad_caches_are_recomputed(tmp_path,
         assert res['from_cache'] is False and not marker.exists()
         np.testing.assert_array_equal(res['avg_overlap_all'], first['avg_overlap_all'])
     assert len(INIT_BOXES) == len(first['sequences'])
+
+
+def test_load_network_names_the_file_it_picked_and_unreadable_files(tmp_path, capsys):
+    import debug_helpers as dh
+    folder = tmp_path / 'nets'
+    folder.mkdir()
+    dh.save_tiny_checkpoint(folder / 'FCOTNet_ep0001.pth.tar')
+    load_network(str(folder))
+    assert 'FCOTNet_ep0001.pth.tar' in capsys.readouterr().err
+    (folder / 'FCOTNet_ep0002.pth.tar').write_bytes(b'PK\x03\x04 cut')
+    from ltr.admin.loading import CheckpointError
+    with pytest.raises(CheckpointError, match="FCOTNet_ep0002.pth.tar' cannot be read"):
+        load_network(str(folder))

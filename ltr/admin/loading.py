@@ -13,6 +13,7 @@ state_dict, ``constructor`` a pickled :class:`~ltr.admin.model_constructor.NetCo
 
 import inspect
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -246,7 +247,13 @@ def load_network(path_or_name, network_dir=None, checkpoint=None, constructor=No
     checkpoint's ``net_info`` or None); it is neither moved to a device nor switched to ``eval()``.
     """
     path = resolve_checkpoint_path(path_or_name, network_dir=network_dir, checkpoint=checkpoint)
-    ckpt = torch_load_legacy(path)
+    if path_or_name is None or Path(os.path.expanduser(os.fspath(path_or_name))) != Path(path):
+        print('load_network: using {}'.format(path), file=sys.stderr)   # a folder or search path picked this file
+    try:
+        ckpt = torch_load_legacy(path)
+    except Exception as e:
+        raise CheckpointError("Network checkpoint '{}' cannot be read ({}: {})".format(
+            path, type(e).__name__, str(e).splitlines()[0] if str(e) else '')) from e
     state_dict, ckpt_constructor, net_info = _split_checkpoint(ckpt, source=str(path))
     state_dict = _strip_module_prefix(state_dict)
 
