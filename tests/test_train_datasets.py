@@ -185,8 +185,12 @@ def test_got10k_missing_and_corrupt_frames_name_the_path(tmp_path):
     root = make_got10k(str(tmp_path / 'train'))
     ds = Got10k(root)
     os.remove(os.path.join(root, 'GOT-10k_Train_000001', '00000005.jpg'))
-    with pytest.raises(FileNotFoundError, match='GOT-10k_Train_000001.*00000005.jpg'):
+    # frames and boxes no longer pair up: refused, naming the sequence folder, before any frame is paired
+    with pytest.raises(AnnotationFormatError, match="GOT-10k_Train_000001' holds 24 .* 25 boxes"):
         ds.get_frames(0, [4])
+    write_jpg(os.path.join(root, 'GOT-10k_Train_000003', '00000023.jpg'), frame_image(2, 22))   # one extra frame
+    with pytest.raises(AnnotationFormatError, match="GOT-10k_Train_000003' holds 23 .* 22 boxes"):
+        Got10k(root).get_sequence_info(2)
     with open(os.path.join(root, 'GOT-10k_Train_000002', '00000002.jpg'), 'wb') as f:
         f.write(b'\xff\xd8garbage')
     with pytest.raises(ImageReadError, match='00000002.jpg'):

@@ -11,6 +11,7 @@ Conventions shared by all subclasses:
   ``anno_frames[key]`` is a list with one tensor per requested frame and ``object_meta`` is an OrderedDict with
   ``object_class_name``, ``motion_class``, ``major_class``, ``root_class`` and ``motion_adverb`` (None if unknown).
 """
+import os
 from collections import OrderedDict
 
 import numpy as np
@@ -85,6 +86,19 @@ class BaseVideoDataset(torch.utils.data.Dataset):
     def __len__(self):
         """Number of sequences (same as ``get_num_sequences()``)."""
         return self.get_num_sequences()
+
+    def check_frame_count(self, folder, num_boxes, ext='.jpg'):
+        """Raise ``AnnotationFormatError`` naming ``folder`` when it does not hold exactly one ``<number><ext>``
+        frame per box row: frames and boxes are paired by index, so a missing or extra frame would pair every later
+        frame with the wrong box. Counted once per folder (cached)."""
+        cache = self.__dict__.setdefault('_frame_counts', {})
+        if folder not in cache:
+            cache[folder] = sum(1 for f in os.listdir(folder)
+                                if f.lower().endswith(ext) and f[:-len(ext)].isdigit()) if os.path.isdir(folder) else 0
+        if cache[folder] != num_boxes:
+            from ltr.dataset.anno_io import AnnotationFormatError
+            raise AnnotationFormatError("Sequence folder '{}' holds {} '*{}' frames but its annotation has {} boxes; "
+                                        "they must match".format(folder, cache[folder], ext, num_boxes))
 
     def __getitem__(self, index):
         """Not used: sample through a sampler (``ltr.data.sampler``)."""

@@ -174,6 +174,7 @@ class Got10k(BaseVideoDataset):
             raise FileNotFoundError("GOT-10k sequence folder not found: '{}' (listed in {})".format(
                 seq_path, os.path.join(self.root, 'list.txt')))
         bbox = read_box_file(os.path.join(seq_path, 'groundtruth.txt'))
+        self.check_frame_count(seq_path, bbox.shape[0])
         n = bbox.shape[0]
         absence = read_int_labels(os.path.join(seq_path, 'absence.label'), expected_len=n, allowed=(0, 1))
         cover = read_int_labels(os.path.join(seq_path, 'cover.label'), expected_len=n, allowed=(0, 8))

@@ -110,6 +110,7 @@ class Lasot(BaseVideoDataset):
         if not os.path.isdir(seq_path):
             raise FileNotFoundError("LaSOT sequence folder not found: '{}'".format(seq_path))
         bbox = read_box_file(os.path.join(seq_path, 'groundtruth.txt'))
+        self.check_frame_count(os.path.join(seq_path, 'img'), bbox.shape[0])
         n = bbox.shape[0]
         occlusion = read_int_labels(os.path.join(seq_path, 'full_occlusion.txt'), expected_len=n, allowed=(0, 1))
         out_of_view = read_int_labels(os.path.join(seq_path, 'out_of_view.txt'), expected_len=n, allowed=(0, 1))

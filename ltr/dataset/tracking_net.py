@@ -105,6 +105,7 @@ class TrackingNet(BaseVideoDataset):
         """Returns {'bbox': (N, 4) float32 xywh, 'valid': (N,) bool, 'visible': (N,) bool (= valid)}."""
         self._check_seq_id(seq_id)
         bbox = read_box_file(self._anno_path(seq_id))
+        self.check_frame_count(os.path.dirname(self._get_frame_path(seq_id, 0)), bbox.shape[0])
         valid = box_validity(bbox)
         return {'bbox': bbox, 'valid': valid, 'visible': valid.clone()}
 
