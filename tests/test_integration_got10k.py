@@ -1,6 +1,7 @@
 """The got10k toolkit runs FCOT through ``pytracking.integrations.got10k.FCOTTracker``, and its AO / SR equal the
 scores this project computes (``compare_baselines.sequence_ious``) from the same result files."""
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -40,3 +41,52 @@ def test_experiment_got10k_val_with_fcot_demo_matches_our_scores(tmp_path):
 def test_wrong_parameter_name_fails_at_construction():
     with pytest.raises(ValueError, match='no parameter file'):
         FCOTTracker('no_such_params')
+
+
+def _write_otb_tb50(root):
+    """The OTB layout that got10k's ``OTB(root, 'tb50')`` checks: a folder per sequence of the TB-50 list with
+    ``img/%04d.jpg`` and ``groundtruth_rect.txt``. Three tracked frames each (a textured square moving 4 px per
+    frame, 96x72), except that 'David' starts at image 300 (got10k keeps images 300..770 of it)."""
+    import cv2
+    from got10k.datasets.otb import OTB
+    import debug_helpers as dh
+    names = OTB._OTB__version_dict['tb50']
+    for k, name in enumerate(names):
+        frames, boxes = dh.moving_square_frames(num_frames=3, hw=(72, 96), seed=k)
+        lead = 299 if name == 'David' else 0
+        os.makedirs(os.path.join(root, name, 'img'))
+        for i, frame in enumerate([frames[0]] * lead + frames):
+            cv2.imwrite(os.path.join(root, name, 'img', '{:04d}.jpg'.format(i + 1)), frame[:, :, ::-1])
+        np.savetxt(os.path.join(root, name, 'groundtruth_rect.txt'), np.array(boxes), fmt='%d', delimiter=',')
+    return names
+
+
+def test_experiment_otb_with_fcot_demo_matches_print_results_scores(tmp_path, pytracking_local):
+    from got10k.experiments import ExperimentOTB
+    from pytracking.analysis.extract_results import extract_results
+    from pytracking.analysis.plot_results import compute_scores
+    from pytracking.evaluation import Sequence, SequenceList, Tracker
+
+    names = _write_otb_tb50(str(tmp_path / 'OTB'))
+    tracker = FCOTTracker('demo', use_gpu=False)
+    exp = ExperimentOTB(str(tmp_path / 'OTB'), version='tb50', result_dir=str(tmp_path / 'results'),
+                        report_dir=str(tmp_path / 'reports'))
+    exp.run(tracker)
+    overall = exp.report([tracker.name])[tracker.name]['overall']
+
+    # the same result files, scored by this project's analysis (extract_results + compute_scores)
+    pytracking_local(results_path=str(tmp_path / 'res'), result_plot_path=str(tmp_path / 'plots'))
+    ours = Tracker('fcot', 'demo_otb')
+    os.makedirs(ours.results_dir)
+    seqs = []
+    for name in names:
+        boxes = np.loadtxt(os.path.join(exp.result_dir, tracker.name, name + '.txt'), delimiter=',')
+        assert boxes.shape == (3, 4) and np.isfinite(boxes).all()
+        np.savetxt(os.path.join(ours.results_dir, name + '.txt'), boxes, delimiter='\t', fmt='%.17g')
+        gt = np.loadtxt(os.path.join(str(tmp_path / 'OTB'), name, 'groundtruth_rect.txt'), delimiter=',')
+        seqs.append(Sequence(name, ['x.jpg'] * 3, 'otb', gt))
+    score = compute_scores(extract_results([ours], SequenceList(seqs), 'otb_agree'))[0]
+    assert score['auc'] == pytest.approx(100 * overall['success_score'], abs=1e-9)
+    assert score['op50'] == pytest.approx(100 * overall['success_rate'], abs=1e-9)
+    assert score['precision'] == pytest.approx(100 * overall['precision_score'], abs=1e-9)
+    assert overall['success_score'] > 0.5        # the shipped model follows the moving squares

@@ -3,7 +3,9 @@
     python -m pytracking.vot.trackers_ini fcot PARAM --name NAME [--net PATH] >> WORKSPACE/trackers.ini
 
 The section runs :mod:`pytracking.vot.trax_server` with this interpreter (absolute path) and this installation
-on the Python path, so no hand editing is needed; then ``vot test NAME`` / ``vot evaluate NAME`` in the workspace.
+on the Python path (``env_PYTHONPATH``), so no hand editing is needed; then ``vot test NAME`` /
+``vot evaluate NAME`` in the workspace. Keys as vot-toolkit 0.9.0 reads them (``protocol = trax``, ``command``,
+``env_*``, ``restart``); the toolkit may live in another environment than FCOT.
 """
 import argparse
 import os
@@ -14,7 +16,7 @@ __all__ = ['trackers_ini_section', 'main']
 
 
 def trackers_ini_section(tracker_name, param_name, name, net=None, threads=None):
-    """The ``[NAME]`` section text (protocol traxpython, command, paths)."""
+    """The ``[NAME]`` section text (protocol trax, command, env_PYTHONPATH, restart)."""
     if not re.fullmatch(r'[A-Za-z0-9_\-]+', name):
         raise ValueError('tracker name {!r} for trackers.ini must use letters, digits, _ and - only'.format(name))
     root = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
@@ -28,7 +30,6 @@ def trackers_ini_section(tracker_name, param_name, name, net=None, threads=None)
                       'label = {}'.format(name),
                       'protocol = trax',
                       'command = {}'.format(command),
-                      'paths = {}'.format(root),
                       'env_PYTHONPATH = {}'.format(root),
                       'restart = false', ''])
 
