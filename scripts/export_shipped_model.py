@@ -4,8 +4,15 @@ training statistics and a provenance record; the optimizer, scheduler and RNG st
     python scripts/export_shipped_model.py workspace/fcot_tiny/checkpoints/ltr/fcot/fcot_tiny/FCOTNet_ep0016.pth.tar \
         pytracking/networks/fcot_tiny.pth.tar
 
+A model trained in several stages names the final checkpoints of the earlier stages, in order, with ``--previous``:
+
+    python scripts/export_shipped_model.py .../fcot_tiny_stage2/FCOTNet_ep0012.pth.tar pytracking/networks/fcot_tiny.pth.tar \
+        --previous .../fcot_tiny/FCOTNet_ep0016.pth.tar
+
 The result is an ordinary checkpoint: ``ltr.admin.loading.load_network`` rebuilds the network from ``constructor``
-and loads ``net`` strictly. ``provenance`` records the source file's SHA-256, epoch and training settings.
+and loads ``net`` strictly. ``provenance`` records, for every stage (earlier stages first, the source last), the
+checkpoint's name, SHA-256, epoch, train-settings module and settings; ``stats_history`` keeps each stage's
+per-epoch statistics (``scripts/plot_training_curves.py`` draws them end to end); ``stats`` is the last stage's.
 """
 import argparse
 import hashlib
@@ -15,27 +22,46 @@ import sys
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), '..')))
 
 
+#: Training settings copied into the provenance record.
+PROVENANCE_SETTINGS = ('output_sz', 'search_area_factor', 'batch_size', 'samples_per_epoch', 'total_epochs', 'seed',
+                       'optim_iter', 'net_options', 'output_sigma_factor', 'label_72_sigma_factor',
+                       'synthetic_params', 'num_train_frames', 'num_test_frames', 'crop_edge_rule',
+                       'sample_stream_per_stage', 'description')
+
+
+def stage_record(path, ckpt):
+    """``{'provenance': {...}, 'stats': ...}`` of one training checkpoint (file name, SHA-256, epoch, settings)."""
+    for key in ('epoch', 'net', 'constructor'):
+        if key not in ckpt:
+            raise ValueError("'{}' is not a training checkpoint: it has no '{}' entry".format(path, key))
+    with open(path, 'rb') as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    settings = ckpt.get('settings')
+    provenance = {'source_checkpoint': os.path.basename(path), 'source_sha256': digest, 'epoch': ckpt['epoch'],
+                  'train_settings': 'ltr/train_settings/fcot/{}.py'.format(getattr(settings, 'script_name',
+                                                                                   'fcot_tiny')),
+                  'settings': {k: getattr(settings, k) for k in PROVENANCE_SETTINGS if hasattr(settings, k)}}
+    return {'provenance': provenance, 'stats': ckpt.get('stats')}
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('checkpoint')
     p.add_argument('out')
+    p.add_argument('--previous', nargs='+', default=[], metavar='CHECKPOINT',
+                   help='final checkpoints of the earlier training stages, first stage first')
     args = p.parse_args(argv)
     import torch
     from ltr.admin.loading import load_network, torch_load_legacy
+    stages = [stage_record(path, torch_load_legacy(path)) for path in args.previous]
     ckpt = torch_load_legacy(args.checkpoint)
-    with open(args.checkpoint, 'rb') as f:
-        digest = hashlib.sha256(f.read()).hexdigest()
-    settings = ckpt.get('settings')
-    keep = ('output_sz', 'search_area_factor', 'batch_size', 'samples_per_epoch', 'total_epochs', 'seed',
-            'optim_iter', 'net_options', 'output_sigma_factor', 'label_72_sigma_factor', 'synthetic_params',
-            'num_train_frames', 'num_test_frames', 'crop_edge_rule', 'description')
-    provenance = {'source_checkpoint': os.path.basename(args.checkpoint), 'source_sha256': digest,
-                  'epoch': ckpt['epoch'], 'train_settings': 'ltr/train_settings/fcot/{}.py'.format(
-                      getattr(settings, 'script_name', 'fcot_tiny')),
-                  'settings': {k: getattr(settings, k) for k in keep if hasattr(settings, k)}}
+    stages.append(stage_record(args.checkpoint, ckpt))
+    provenance = dict(stages[-1]['provenance'], stages=[s['provenance'] for s in stages])
     out = {'epoch': ckpt['epoch'], 'net_type': ckpt['net_type'], 'actor_type': ckpt['actor_type'],
            'net': {k: v.clone() for k, v in ckpt['net'].items()}, 'net_info': ckpt.get('net_info'),
-           'constructor': ckpt['constructor'], 'stats': ckpt.get('stats'), 'provenance': provenance}
+           'constructor': ckpt['constructor'], 'stats': ckpt.get('stats'), 'provenance': provenance,
+           'stats_history': [{'train_settings': s['provenance']['train_settings'], 'epochs': s['provenance']['epoch'],
+                              'stats': s['stats']} for s in stages]}
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     torch.save(out, args.out)
     net = load_network(args.out)      # the normal path, strict

@@ -1,0 +1,65 @@
+"""``scripts/export_shipped_model.py`` (how the shipped model file is made) and ``scripts/plot_training_curves.py``:
+a two-stage export keeps the last stage's weights, a provenance record per stage (file name, SHA-256, epoch) and
+each stage's statistics; the result loads through ``load_network`` and its curves plot end to end."""
+import hashlib
+import os
+import subprocess
+import sys
+
+import torch
+
+import debug_helpers as dh
+from ltr.admin.loading import load_network, torch_load_legacy
+from ltr.admin.stats import StatValue
+
+
+def _training_checkpoint(path, epoch, losses, seed):
+    """A checkpoint in the trainer's format (weights, constructor, epoch, per-epoch 'Loss/total' history)."""
+    tmp = dh.save_tiny_checkpoint(str(path) + '.tmp')
+    ckpt = torch.load(tmp, weights_only=False)
+    os.remove(tmp)
+    gen = torch.Generator().manual_seed(seed)
+    ckpt['net'] = {k: v + torch.randn(v.shape, generator=gen) if v.is_floating_point() else v
+                   for k, v in ckpt['net'].items()}
+    meter = StatValue()
+    for value in losses:
+        meter.update(value)
+    ckpt.update(epoch=epoch, net_type='FCOTNet', actor_type='FcotActor', optimizer={'state': {}},
+                stats={'train': {'Loss/total': meter}})
+    torch.save(ckpt, str(path))
+    return str(path), ckpt
+
+
+def test_two_stage_export_keeps_last_weights_and_both_provenances(tmp_path):
+    first, _ = _training_checkpoint(tmp_path / 'stage1.pth.tar', 3, [9.0, 7.0, 6.0], seed=1)
+    second, ckpt2 = _training_checkpoint(tmp_path / 'stage2.pth.tar', 2, [5.5, 5.0], seed=2)
+    out = tmp_path / 'shipped.pth.tar'
+    script = os.path.join(dh.REPO_ROOT, 'scripts', 'export_shipped_model.py')
+    proc = subprocess.run([sys.executable, script, second, str(out), '--previous', first], capture_output=True,
+                          text=True, cwd=str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    shipped = torch_load_legacy(str(out))
+    assert 'optimizer' not in shipped and shipped['epoch'] == 2
+    stages = shipped['provenance']['stages']
+    assert [s['source_checkpoint'] for s in stages] == ['stage1.pth.tar', 'stage2.pth.tar']
+    assert [s['epoch'] for s in stages] == [3, 2]
+    assert stages[0]['source_sha256'] == hashlib.sha256(open(first, 'rb').read()).hexdigest()
+    assert shipped['provenance']['source_sha256'] == hashlib.sha256(open(second, 'rb').read()).hexdigest()
+    assert [h['stats']['train']['Loss/total'].history for h in shipped['stats_history']] == [[9.0, 7.0, 6.0],
+                                                                                              [5.5, 5.0]]
+    net = load_network(str(out))                          # the normal, strict loading path
+    for k, v in net.state_dict().items():
+        assert torch.equal(v, ckpt2['net'][k]), k         # the last stage's weights, unchanged
+    plot = subprocess.run([sys.executable, os.path.join(dh.REPO_ROOT, 'scripts', 'plot_training_curves.py'),
+                           str(out), str(tmp_path / 'curves.png'), '--stats', 'Loss/total'],
+                          capture_output=True, text=True)
+    assert plot.returncode == 0, plot.stderr
+    assert (tmp_path / 'curves.png').stat().st_size > 1000
+
+
+def test_export_refuses_a_file_that_is_not_a_training_checkpoint(tmp_path):
+    bare = tmp_path / 'bare.pth'
+    torch.save({'weights': torch.zeros(1)}, str(bare))
+    proc = subprocess.run([sys.executable, os.path.join(dh.REPO_ROOT, 'scripts', 'export_shipped_model.py'),
+                           str(bare), str(tmp_path / 'out.pth.tar')], capture_output=True, text=True)
+    assert proc.returncode != 0 and "has no 'epoch' entry" in proc.stderr and 'bare.pth' in proc.stderr
