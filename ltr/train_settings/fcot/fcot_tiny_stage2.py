@@ -1,4 +1,4 @@
-"""FCOT-tiny, stage 2: a longer schedule for the shipped CPU model, continued from ``fcot_tiny`` epoch 16.
+"""FCOT-tiny, stage 2: a longer schedule, continued from ``fcot_tiny`` epoch 16 (tried; not the shipped model).
 
 Every training loss of ``fcot_tiny`` was still falling at its last epoch (``docs/fcot_tiny_loss.png``), and its
 learning rate had already been cut to 0.04x. This stage keeps everything of :data:`fcot_tiny.TINY` (network, data,
@@ -10,7 +10,9 @@ samples that ``fcot_tiny`` did not.
     cd ltr && python run_training.py fcot fcot_tiny --threads 2          # stage 1, 16 epochs
     cd ltr && python run_training.py fcot fcot_tiny_stage2 --threads 2   # this stage, same --workspace_dir
 
-The birth certificate of the shipped model is ``docs/fcot_tiny.md``.
+Measured (``docs/fcot_tiny.md``, "A second stage that was tried and not shipped"): validation AO 44.3 -> 45.8,
+held-out test AO 37.6 -> 36.6, validation classification losses rising while the training losses fall; the shipped
+model is ``fcot_tiny`` epoch 16.
 """
 import dataclasses
 
