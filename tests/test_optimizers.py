@@ -189,3 +189,32 @@ def test_losses_decrease_on_random_data():
     rlosses = torch.stack(rlosses)
     assert rlosses[-1] < 0.5 * rlosses[0]
     assert torch.all(rlosses[1:] <= rlosses[:-1] + 1e-6)
+
+
+def test_precomputed_label_maps_give_the_same_iterates():
+    """The tracker passes each memory slot's cached label/mask/weight maps (``label_mask_weight=``): the iterates
+    equal those of the optimizer building them from the boxes, and maps of the wrong shape are refused."""
+    stride, k = 4, 4
+    feat, g = make_problem(3)
+    n_img, n_seq, c, h, w = feat.shape
+    bb = torch.tensor([[[3.0, 5.0, 9.0, 7.0], [10.0, 2.0, 6.0, 11.0]],
+                       [[4.0, 6.0, 8.0, 8.0], [9.0, 3.0, 7.0, 10.0]],
+                       [[2.5, 4.5, 10.0, 6.0], [11.0, 1.0, 5.0, 12.0]]], dtype=torch.float64)
+    opt = DiMPSteepestDescentGN(num_iter=3, feat_stride=stride, init_step_length=0.9, init_filter_reg=0.1,
+                                init_gauss_sigma=0.9, num_dist_bins=10, bin_displacement=0.5,
+                                mask_init_factor=3.0).double()
+    f0 = torch.randn(n_seq, c, k, k, generator=g, dtype=torch.float64)
+    weights = torch.tensor([0.5, 0.3, 0.2], dtype=torch.float64)
+    with torch.no_grad():
+        maps = opt.label_mask_weight(bb, (k, k), (h, w))
+        assert all(m.shape == (n_img, n_seq, h + 1, w + 1) for m in maps)       # even filter: one more row/column
+        _, built, _ = opt(f0, feat, bb, sample_weight=weights)
+        _, cached, _ = opt(f0, feat, bb, sample_weight=weights, label_mask_weight=maps)
+        for a, b in zip(built, cached):
+            assert torch.equal(a, b)
+        # maps of other boxes change the result (the argument is really used)
+        other = opt.label_mask_weight(bb + 4.0, (k, k), (h, w))
+        _, moved, _ = opt(f0, feat, bb, sample_weight=weights, label_mask_weight=other)
+        assert not torch.allclose(moved[-1], built[-1])
+        with pytest.raises(ValueError, match='label_mask_weight shapes'):
+            opt(f0, feat, bb, label_mask_weight=tuple(m[:, :, :-1] for m in maps))

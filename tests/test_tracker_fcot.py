@@ -97,3 +97,26 @@ def test_use_gpu_setting():
     if not torch.cuda.is_available():
         with pytest.raises(RuntimeError, match='CUDA is not available'):
             make_tracker('fcot', 'default', net=torch.nn.Linear(1, 1), use_gpu=True)
+
+
+def test_label_map_cache_equals_rebuilding_the_maps(small_net):
+    """``cache_label_maps`` (default True) keeps each memory slot's classifier label/mask/weight maps: the boxes
+    equal those of a tracker that rebuilds the maps on every optimiser call (``False``, the official path), also
+    when insertions overwrite memory slots, and the cache holds exactly the maps of the stored boxes."""
+    frames, boxes = moving_square_sequence(num_frames=9)
+    outs, trackers = [], []
+    for cache in (True, False):
+        t = tracker(small_net, cache_label_maps=cache, sample_memory_size=25)   # slots are overwritten
+        t.initialize(frames[0], {'init_bbox': boxes[0]})
+        outs.append(np.array([t.track(im)['target_bbox'] for im in frames[1:]]))
+        trackers.append(t)
+    np.testing.assert_allclose(outs[0], outs[1], rtol=0, atol=1e-4)
+    cached = trackers[0]
+    assert cached.memory.num_stored_samples > cached.memory.capacity                      # replacements happened
+    assert torch.allclose(cached.filter_72, trackers[1].filter_72, atol=1e-5)
+    for which in (72, 18):
+        stored = cached._stored_label_maps(which)
+        rebuilt = cached._label_maps(which, cached.memory.stored_boxes)
+        for a, b in zip(stored, rebuilt):
+            assert a.shape == b.shape and torch.allclose(a, b, atol=1e-6)
+    assert trackers[1]._stored_label_maps(72) is None

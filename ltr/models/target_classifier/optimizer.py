@@ -78,7 +78,8 @@ class DiMPSteepestDescentGN(nn.Module):
 
     def forward(self, weights: torch.Tensor, feat: torch.Tensor, bb: torch.Tensor,
                 sample_weight: Optional[torch.Tensor] = None, num_iter: Optional[int] = None,
-                compute_losses: bool = True) -> Tuple[torch.Tensor, List[torch.Tensor], List[torch.Tensor]]:
+                compute_losses: bool = True, label_mask_weight: Optional[Tuple[torch.Tensor, ...]] = None
+                ) -> Tuple[torch.Tensor, List[torch.Tensor], List[torch.Tensor]]:
         """Run ``num_iter`` steepest-descent iterations.
 
         Args:
@@ -89,6 +90,8 @@ class DiMPSteepestDescentGN(nn.Module):
                 (e.g. sample-memory weights summing to 1); default ``1 / num_images``.
             num_iter: overrides ``self.num_iter``.
             compute_losses: also return the loss before every step and after the last one.
+            label_mask_weight: ``label_mask_weight(bb, ...)`` computed earlier for these boxes (the tracker keeps
+                them per memory slot: they depend only on the box); None computes them here.
         Returns:
             ``(final_filter, iterates, losses)`` where ``iterates = [f_0, ..., f_K]``.
         """
@@ -98,7 +101,15 @@ class DiMPSteepestDescentGN(nn.Module):
         step_length_factor = torch.exp(self.log_step_length)
         reg_weight = (self.filter_reg * self.filter_reg).clamp(min=self.min_filter_reg ** 2)
 
-        label_map, target_mask, spatial_weight = self.label_mask_weight(bb, filter_sz, feat.shape[-2:])
+        if label_mask_weight is None:
+            label_map, target_mask, spatial_weight = self.label_mask_weight(bb, filter_sz, feat.shape[-2:])
+        else:
+            label_map, target_mask, spatial_weight = label_mask_weight
+            expected = (num_images, num_sequences, feat.shape[-2] + (filter_sz[0] + 1) % 2,
+                        feat.shape[-1] + (filter_sz[1] + 1) % 2)
+            if any(tuple(m.shape) != expected for m in label_mask_weight):
+                raise ValueError(f"label_mask_weight shapes {[tuple(m.shape) for m in label_mask_weight]}; "
+                                 f"expected 3 x {expected}")
         if sample_weight is None:
             sample_weight = math.sqrt(1.0 / num_images) * spatial_weight
         else:

@@ -58,6 +58,9 @@ COMMON = dict(
     profile=False,
     channels_last=False,  # speed option (not official): run the network in NHWC memory format
     fold_batchnorm=False,  # speed option (not official): fold the backbone's BatchNorm into its convolutions
+    # Speed (same maths): keep each memory slot's classifier label/mask/weight maps instead of rebuilding them all
+    # on every online optimiser call; False rebuilds them (the official code path).
+    cache_label_maps=True,
     return_score_maps=False,
     seed=None,
     net='fcot.pth',

@@ -50,16 +50,52 @@ class FCOT(BaseTracker):
         if iters72 > 0:
             self.filter_72, _, self.losses['clf_72'] = self.net.classifier_72.filter_optimizer(
                 self.filter_72, x72.unsqueeze(1), boxes, sample_weight=weights, num_iter=iters72,
-                compute_losses=self.params.debug >= 3)
+                compute_losses=self.params.debug >= 3, label_mask_weight=self._stored_label_maps(72))
         if iters18 > 0:
             self.filter_18, _, self.losses['clf_18'] = self.net.classifier_18.filter_optimizer(
                 self.filter_18, x18.unsqueeze(1), boxes, sample_weight=weights, num_iter=iters18,
-                compute_losses=self.params.debug >= 3)
+                compute_losses=self.params.debug >= 3, label_mask_weight=self._stored_label_maps(18))
         if iters_reg > 0:
             # Official behaviour: the regressor's update ignores the memory weights (spec §0.6).
             self.reg_filter, _, self.losses['reg_72'] = self.net.regressor_72.filter_optimizer(
                 self.reg_filter, xr.unsqueeze(1), boxes, num_iter=iters_reg,
                 compute_losses=self.params.debug >= 3)
+
+    # ------------------------------------------------------------------ label-map cache
+    @torch.no_grad()
+    def _label_maps(self, which: int, boxes: torch.Tensor):
+        """Label, mask and spatial weight of classifier ``which`` (72 or 18) for ``boxes (n, 4)``: each
+        ``(n, 1, H', W')`` on that classifier's score grid."""
+        clf, filt, feat = ((self.net.classifier_72, self.filter_72, self.memory.features[0]) if which == 72 else
+                           (self.net.classifier_18, self.filter_18, self.memory.features[1]))
+        return clf.filter_optimizer.label_mask_weight(boxes.to(self.device).unsqueeze(1), filt.shape[-2:],
+                                                      feat.shape[-2:])
+
+    def _init_label_cache(self):
+        """With ``cache_label_maps`` (default True): keep every memory slot's label/mask/weight maps, which depend
+        only on its box, instead of rebuilding all of them on each optimiser call (same values)."""
+        self._label_cache = {}
+        if not self.params.get('cache_label_maps', True):
+            return
+        n, capacity = self.memory.num_stored_samples, self.memory.capacity
+        for which in (72, 18):
+            maps = self._label_maps(which, self.memory.boxes[:n])
+            self._label_cache[which] = [m.new_zeros((capacity,) + tuple(m.shape[1:])) for m in maps]
+            for buf, m in zip(self._label_cache[which], maps):
+                buf[:n] = m
+
+    @torch.no_grad()
+    def _store_label_maps(self, index: torch.Tensor):
+        """Recompute the cached maps of memory slot ``index`` after an insertion."""
+        for which, bufs in self._label_cache.items():
+            maps = self._label_maps(which, self.memory.boxes[index.view(1)])
+            for buf, m in zip(bufs, maps):
+                buf.index_copy_(0, index.view(1).to(buf.device), m)
+
+    def _stored_label_maps(self, which: int):
+        """The cached maps of the stored samples ``(count, 1, H', W')`` x 3, or None (cache off)."""
+        bufs = self._label_cache.get(which)
+        return None if bufs is None else tuple(b[:self.memory.num_stored_samples] for b in bufs)
 
     # ------------------------------------------------------------------ initialisation
     def initialize(self, image, info: dict) -> dict:
@@ -128,6 +164,8 @@ class FCOT(BaseTracker):
                     self.init_reg_filter, xr.unsqueeze(1), bb, num_iter=p.reg_net_opt_iter, compute_losses=False)
 
         self.memory = SampleMemory([x72, x18, xr], boxes, p.sample_memory_size)
+        with torch.no_grad():
+            self._init_label_cache()
         self.best_sample = BestSampleBuffer()
         self.window = fcot_hann2d(xr.shape[-1]).to(self.device) if p.window_output else None
         self.prev_pos = self.pos.clone()
@@ -257,6 +295,7 @@ class FCOT(BaseTracker):
             if plan.action == 'offer':
                 return
             sample, train_box, _ = self.best_sample.pop()
-        self.memory.insert(sample, train_box, plan.learning_rate, p.get('init_samples_minimum_weight', None))
+        index = self.memory.insert(sample, train_box, plan.learning_rate, p.get('init_samples_minimum_weight', None))
+        self._store_label_maps(index)
         iters72, iters18, iters_reg = plan.iters
         self._optimize(iters18, iters72, iters_reg)
