@@ -48,17 +48,26 @@ def make_problem(seed, n_img=3, n_seq=2, c=3, hw=6):
     return feat, g
 
 
+#: Boxes ``(3 images, 2 sequences, [x, y, w, h])`` inside a 24x24 input (6x6 features at stride 4).
+CLF_BOXES = torch.tensor([[[3.0, 5.0, 9.0, 7.0], [10.0, 2.0, 6.0, 11.0]],
+                          [[4.0, 6.0, 8.0, 8.0], [9.0, 3.0, 7.0, 10.0]],
+                          [[2.5, 4.5, 10.0, 6.0], [11.0, 1.0, 5.0, 12.0]]], dtype=torch.float64)
+
+
+def classifier_optimizer(num_iter, stride, num_bins, disp):
+    """A float64 DiMP classifier optimizer with the tracking recipe's step, regularisation and label values."""
+    return DiMPSteepestDescentGN(num_iter=num_iter, feat_stride=stride, init_step_length=0.9, init_filter_reg=0.1,
+                                 init_gauss_sigma=0.9, num_dist_bins=num_bins, bin_displacement=disp,
+                                 mask_init_factor=3.0).double()
+
+
 @pytest.mark.parametrize('use_weights', [False, True])
 def test_classifier_optimizer_matches_dense_formulas(use_weights):
     stride, k, num_bins, disp = 4, 4, 10, 0.5
     feat, g = make_problem(0)
     n_img, n_seq, c, h, w = feat.shape
-    bb = torch.tensor([[[3.0, 5.0, 9.0, 7.0], [10.0, 2.0, 6.0, 11.0]],
-                       [[4.0, 6.0, 8.0, 8.0], [9.0, 3.0, 7.0, 10.0]],
-                       [[2.5, 4.5, 10.0, 6.0], [11.0, 1.0, 5.0, 12.0]]], dtype=torch.float64)
-    opt = DiMPSteepestDescentGN(num_iter=4, feat_stride=stride, init_step_length=0.9, init_filter_reg=0.1,
-                                init_gauss_sigma=0.9, num_dist_bins=num_bins, bin_displacement=disp,
-                                mask_init_factor=3.0).double()
+    bb = CLF_BOXES.clone()
+    opt = classifier_optimizer(4, stride, num_bins, disp)
     with torch.no_grad():  # random (non-initial) predictors so every term matters
         opt.label_map_predictor.weight.copy_(torch.rand(1, num_bins, 1, 1, generator=g, dtype=torch.float64))
         opt.target_mask_predictor[0].weight.copy_(torch.randn(1, num_bins, 1, 1, generator=g, dtype=torch.float64))
@@ -197,12 +206,8 @@ def test_precomputed_label_maps_give_the_same_iterates():
     stride, k = 4, 4
     feat, g = make_problem(3)
     n_img, n_seq, c, h, w = feat.shape
-    bb = torch.tensor([[[3.0, 5.0, 9.0, 7.0], [10.0, 2.0, 6.0, 11.0]],
-                       [[4.0, 6.0, 8.0, 8.0], [9.0, 3.0, 7.0, 10.0]],
-                       [[2.5, 4.5, 10.0, 6.0], [11.0, 1.0, 5.0, 12.0]]], dtype=torch.float64)
-    opt = DiMPSteepestDescentGN(num_iter=3, feat_stride=stride, init_step_length=0.9, init_filter_reg=0.1,
-                                init_gauss_sigma=0.9, num_dist_bins=10, bin_displacement=0.5,
-                                mask_init_factor=3.0).double()
+    bb = CLF_BOXES.clone()
+    opt = classifier_optimizer(3, stride, 10, 0.5)
     f0 = torch.randn(n_seq, c, k, k, generator=g, dtype=torch.float64)
     weights = torch.tensor([0.5, 0.3, 0.2], dtype=torch.float64)
     with torch.no_grad():
