@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from ltr.data.image_loader import imread_rgb
 from ltr.dataset.synthetic import ensure_synthetic_dataset
@@ -133,8 +134,8 @@ def test_vot_test_runs_fcot_through_the_toolkit(workspace):
 def test_vot_evaluate_and_analysis_match_fcot_run_directly(workspace):
     cli, ws, names = workspace
     _vot(cli, ['evaluate', 'FCOT_demo'], ws)
-    torch_threads = __import__('torch').get_num_threads()
-    __import__('torch').set_num_threads(1)
+    torch_threads = torch.get_num_threads()
+    torch.set_num_threads(1)
     try:
         direct = {}
         for name in names:
@@ -144,7 +145,7 @@ def test_vot_evaluate_and_analysis_match_fcot_run_directly(workspace):
             tracker.initialize(imread_rgb(str(frames[0])), {'init_bbox': list(gt[0])})
             direct[name] = np.array([tracker.track(imread_rgb(str(f)))['target_bbox'] for f in frames[1:]])
     finally:
-        __import__('torch').set_num_threads(torch_threads)
+        torch.set_num_threads(torch_threads)
 
     ious = []
     for name in names:

@@ -61,12 +61,18 @@ class DiMPSteepestDescentGN(nn.Module):
         self.score_activation = LeakyReluPar()
         self.score_activation_deriv = LeakyReluParDeriv()
 
+    @staticmethod
+    def score_size(filter_size, feat_size) -> Tuple[int, int]:
+        """``(H', W')`` of the score grid of a ``filter_size`` filter over ``feat_size`` features (an even filter
+        gives one more row/column)."""
+        return (int(feat_size[0]) + (int(filter_size[0]) + 1) % 2, int(feat_size[1]) + (int(filter_size[1]) + 1) % 2)
+
     def label_mask_weight(self, bb: torch.Tensor, filter_size, feat_size) -> Tuple[torch.Tensor, ...]:
         """Label ``y``, mask ``m`` and spatial weight ``v`` for boxes ``bb (num_images, num_sequences, 4)``
         ``[x, y, w, h]`` (input pixels) on the score grid of a ``filter_size`` filter over ``feat_size`` features.
         Each output: ``(num_images, num_sequences, H', W')``."""
         num_images, num_sequences = bb.shape[0], bb.shape[1]
-        output_sz = (feat_size[0] + (filter_size[0] + 1) % 2, feat_size[1] + (filter_size[1] + 1) % 2)
+        output_sz = self.score_size(filter_size, feat_size)
         dmap_offset = (torch.tensor([filter_size[0], filter_size[1]], dtype=bb.dtype, device=bb.device) % 2) / 2.0
         center = ((bb[..., :2] + bb[..., 2:] / 2) / self.feat_stride).reshape(-1, 2).flip((1,)) - dmap_offset
         dist_map = self.distance_map(center, output_sz)
@@ -105,8 +111,7 @@ class DiMPSteepestDescentGN(nn.Module):
             label_map, target_mask, spatial_weight = self.label_mask_weight(bb, filter_sz, feat.shape[-2:])
         else:
             label_map, target_mask, spatial_weight = label_mask_weight
-            expected = (num_images, num_sequences, feat.shape[-2] + (filter_sz[0] + 1) % 2,
-                        feat.shape[-1] + (filter_sz[1] + 1) % 2)
+            expected = (num_images, num_sequences) + self.score_size(filter_sz, feat.shape[-2:])
             if any(tuple(m.shape) != expected for m in label_mask_weight):
                 raise ValueError(f"label_mask_weight shapes {[tuple(m.shape) for m in label_mask_weight]}; "
                                  f"expected 3 x {expected}")

@@ -62,12 +62,17 @@ class FCOT(BaseTracker):
                 compute_losses=self.params.debug >= 3)
 
     # ------------------------------------------------------------------ label-map cache
+    def _label_source(self, which: int):
+        """``(classifier, filter, memory features)`` of classifier ``which`` (72 or 18)."""
+        if which == 72:
+            return self.net.classifier_72, self.filter_72, self.memory.features[0]
+        return self.net.classifier_18, self.filter_18, self.memory.features[1]
+
     @torch.no_grad()
     def _label_maps(self, which: int, boxes: torch.Tensor):
         """Label, mask and spatial weight of classifier ``which`` (72 or 18) for ``boxes (n, 4)``: each
         ``(n, 1, H', W')`` on that classifier's score grid."""
-        clf, filt, feat = ((self.net.classifier_72, self.filter_72, self.memory.features[0]) if which == 72 else
-                           (self.net.classifier_18, self.filter_18, self.memory.features[1]))
+        clf, filt, feat = self._label_source(which)
         return clf.filter_optimizer.label_mask_weight(boxes.to(self.device).unsqueeze(1), filt.shape[-2:],
                                                       feat.shape[-2:])
 
@@ -77,20 +82,19 @@ class FCOT(BaseTracker):
         self._label_cache = {}
         if not self.params.get('cache_label_maps', True):
             return
-        n, capacity = self.memory.num_stored_samples, self.memory.capacity
         for which in (72, 18):
-            maps = self._label_maps(which, self.memory.boxes[:n])
-            self._label_cache[which] = [m.new_zeros((capacity,) + tuple(m.shape[1:])) for m in maps]
-            for buf, m in zip(self._label_cache[which], maps):
-                buf[:n] = m
+            clf, filt, feat = self._label_source(which)
+            size = clf.filter_optimizer.score_size(filt.shape[-2:], feat.shape[-2:])
+            self._label_cache[which] = [feat.new_zeros((self.memory.capacity, 1) + size) for _ in range(3)]
+        self._store_label_maps(torch.arange(self.memory.num_stored_samples))
 
-    @torch.no_grad()
     def _store_label_maps(self, index: torch.Tensor):
-        """Recompute the cached maps of memory slot ``index`` after an insertion."""
+        """(Re)compute the cached maps of memory slots ``index`` (after the initialisation or an insertion)."""
+        index = index.reshape(-1)
         for which, bufs in self._label_cache.items():
-            maps = self._label_maps(which, self.memory.boxes[index.view(1)])
+            maps = self._label_maps(which, self.memory.boxes[index])
             for buf, m in zip(bufs, maps):
-                buf.index_copy_(0, index.view(1).to(buf.device), m)
+                buf.index_copy_(0, index.to(buf.device), m)
 
     def _stored_label_maps(self, which: int):
         """The cached maps of the stored samples ``(count, 1, H', W')`` x 3, or None (cache off)."""
@@ -164,8 +168,7 @@ class FCOT(BaseTracker):
                     self.init_reg_filter, xr.unsqueeze(1), bb, num_iter=p.reg_net_opt_iter, compute_losses=False)
 
         self.memory = SampleMemory([x72, x18, xr], boxes, p.sample_memory_size)
-        with torch.no_grad():
-            self._init_label_cache()
+        self._init_label_cache()
         self.best_sample = BestSampleBuffer()
         self.window = fcot_hann2d(xr.shape[-1]).to(self.device) if p.window_output else None
         self.prev_pos = self.pos.clone()
