@@ -166,7 +166,9 @@ def build_datasets(settings):
     official: LaSOT 'train', GOT-10k 'vottrain', TrackingNet sets 0-3, COCO 2017 train with weights
     ``[lasot_rate, 1, 1, 1]``; validation GOT-10k 'votval'. synthetic: the dataset in ``env.synthetic_dir``
     (generated there first if the folder is missing or empty), its last ``synthetic_val_sequences`` sequences
-    for validation.
+    for validation. ``settings.synthetic_dir_suffix`` (default ``''``) is appended to that folder's name, so a
+    stage trained on other generated data (other ``synthetic_params``) uses a sibling folder such as
+    ``<workspace>/synthetic_seed2_1600/``.
     """
     from ltr import dataset as ds
     if settings.dataset_kind == 'official':
@@ -177,6 +179,12 @@ def build_datasets(settings):
         from ltr.admin.environment import required_path
         from ltr.dataset.synthetic import ensure_synthetic_dataset
         folder = required_path('synthetic_dir', settings.env, must_exist=False)
+        suffix = getattr(settings, 'synthetic_dir_suffix', '') or ''
+        if suffix:  # a stage on other generated data keeps it beside, not inside, the earlier stage's dataset
+            if not isinstance(suffix, str) or os.sep in suffix or '/' in suffix:
+                raise ValueError("settings.synthetic_dir_suffix = {!r}: must be a plain string without path "
+                                 "separators (appended to env.synthetic_dir)".format(suffix))
+            folder = folder.rstrip('/' + os.sep) + suffix
         if dist_utils.is_main_process():
             print('Synthetic dataset: {}'.format(folder))
             ensure_synthetic_dataset(folder, verbose=True, **(getattr(settings, 'synthetic_params', None) or {}))
