@@ -1,9 +1,10 @@
 """Run FCOT-tiny and OpenCV's CSRT and KCF on the same sequences, in one process, and compare them.
 
     python -m pytracking.analysis.compare_baselines --dataset synthetic_test [--trackers fcot_tiny csrt kcf]
-        [--num_sequences N] [--out compare_baselines] [--threads T] [--net PATH]
+        [--num_sequences N] [--out compare_baselines] [--threads T] [--net PATH] [--param NAME=VALUE ...]
 
-``--dataset synthetic_test`` is the held-out synthetic test set (:mod:`pytracking.evaluation.synthetic_test`,
+``--dataset synthetic_test`` is the held-out synthetic test set and ``--dataset synthetic_val`` the validation set
+for choosing checkpoints (``--net``) and tracking parameters (``--param``) (:mod:`pytracking.evaluation.synthetic_test`,
 generated into ``<out>/data/`` when missing); any other name is a dataset of ``pytracking/evaluation/datasets.py``
 read through the pytracking settings file (e.g. ``got10k_val``, ``otb``).
 
@@ -17,6 +18,7 @@ Outputs in ``--out``: ``results/<tracker>/<sequence>.txt`` (``x y w h`` per fram
 ``<sequence>_time.txt`` (seconds per frame, first = initialisation), ``table.md`` and ``success_plot.png``.
 """
 import argparse
+import ast
 import os
 import sys
 import time
@@ -25,7 +27,8 @@ from typing import Callable, Dict, List
 import numpy as np
 
 __all__ = ['TRACKER_CHOICES', 'make_baseline_tracker', 'run_sequence_boxes', 'run_comparison', 'clip_boxes',
-           'sequence_ious', 'compute_scores', 'format_table', 'save_success_plot', 'load_sequences', 'main']
+           'sequence_ious', 'compute_scores', 'format_table', 'save_success_plot', 'load_sequences',
+           'parse_param_overrides', 'main']
 
 #: Trackers this command knows: FCOT-tiny (parameter file ``demo``) and OpenCV's trackers.
 TRACKER_CHOICES = ('fcot_tiny', 'csrt', 'kcf', 'mil', 'mosse')
@@ -33,11 +36,12 @@ DISPLAY_NAMES = {'fcot_tiny': 'FCOT-tiny', 'csrt': 'OpenCV CSRT', 'kcf': 'OpenCV
                  'mosse': 'OpenCV MOSSE'}
 
 
-def make_baseline_tracker(name: str, net=None):
-    """A fresh tracker object for ``name`` (one per sequence). ``net`` overrides FCOT-tiny's network file."""
+def make_baseline_tracker(name: str, net=None, **param_overrides):
+    """A fresh tracker object for ``name`` (one per sequence). ``net`` overrides FCOT-tiny's network file and
+    ``param_overrides`` values of its parameter file ``demo``."""
     if name == 'fcot_tiny':
         from pytracking import make_tracker
-        return make_tracker('fcot', 'demo', net=net)
+        return make_tracker('fcot', 'demo', net=net, **param_overrides)
     from pytracking.tracker.opencv import OpenCVTracker
     return OpenCVTracker(name)
 
@@ -172,13 +176,13 @@ def save_success_plot(scores, path, title='Success plot'):
 
 
 def load_sequences(dataset: str, data_dir: str, num_sequences=None, num_frames=None):
-    """The sequences of ``dataset`` (``synthetic_test`` is generated into ``data_dir``), at most
-    ``num_sequences`` of them."""
-    if dataset == 'synthetic_test':
-        from pytracking.evaluation.synthetic_test import synthetic_test_sequences
-        return synthetic_test_sequences(data_dir, num_sequences, num_frames)
+    """The sequences of ``dataset`` (``synthetic_test`` and ``synthetic_val`` are generated into ``data_dir``), at
+    most ``num_sequences`` of them."""
+    from pytracking.evaluation.synthetic_test import SYNTHETIC_SETS, synthetic_set_sequences
+    if dataset in SYNTHETIC_SETS:
+        return synthetic_set_sequences(dataset, data_dir, num_sequences, num_frames)
     if num_frames is not None:
-        raise ValueError('--num_frames applies to synthetic_test only')
+        raise ValueError('--num_frames applies to {} only'.format(' and '.join(SYNTHETIC_SETS)))
     from pytracking.evaluation.datasets import get_dataset
     seqs = get_dataset(dataset)
     return seqs[:num_sequences] if num_sequences else seqs
@@ -187,18 +191,43 @@ def load_sequences(dataset: str, data_dir: str, num_sequences=None, num_frames=N
 def build_parser():
     p = argparse.ArgumentParser(prog='python -m pytracking.analysis.compare_baselines',
                                 description='FCOT-tiny vs OpenCV trackers on the same sequences.')
-    p.add_argument('--dataset', default='synthetic_test', help="'synthetic_test' (default) or a pytracking dataset")
+    p.add_argument('--dataset', default='synthetic_test',
+                   help="'synthetic_test' (held-out test set, default), 'synthetic_val' (validation set for choosing "
+                        "checkpoints and parameters) or a pytracking dataset")
     p.add_argument('--trackers', nargs='+', default=['fcot_tiny', 'csrt', 'kcf'], choices=TRACKER_CHOICES)
     p.add_argument('--num_sequences', type=int, default=None, help='use the first N sequences')
-    p.add_argument('--num_frames', type=int, default=None, help='frames per synthetic_test sequence (default 100)')
+    p.add_argument('--num_frames', type=int, default=None, help='frames per synthetic sequence (default 100)')
     p.add_argument('--out', default='compare_baselines', help='output folder (default ./compare_baselines)')
     p.add_argument('--net', default=None, help="FCOT-tiny network file (default: the shipped model)")
     p.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: torch decides)')
+    p.add_argument('--param', action='append', default=[], metavar='NAME=VALUE',
+                   help="override a value of FCOT-tiny's parameter file 'demo' (repeatable; VALUE is a Python literal, "
+                        "e.g. --param fold_batchnorm=False)")
     return p
 
 
+def parse_param_overrides(items: List[str]) -> dict:
+    """``['a=1', 'b=True']`` -> ``{'a': 1, 'b': True}`` (values are Python literals)."""
+    out = {}
+    for item in items:
+        name, sep, value = item.partition('=')
+        if not sep or not name.isidentifier():
+            raise ValueError('--param {!r}: expected NAME=VALUE with NAME a parameter name'.format(item))
+        try:
+            out[name] = ast.literal_eval(value)
+        except (ValueError, SyntaxError) as e:
+            raise ValueError('--param {!r}: VALUE must be a Python literal (number, True/False, string in quotes, '
+                             'tuple): {}'.format(item, e)) from None
+    return out
+
+
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        overrides = parse_param_overrides(args.param)
+    except ValueError as e:
+        parser.error(str(e))
     import torch
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -207,7 +236,9 @@ def main(argv=None):
     print('Comparing {} on {} ({} sequences, torch threads {})'.format(
         ', '.join(DISPLAY_NAMES.get(t, t) for t in args.trackers), args.dataset, len(seqs), torch.get_num_threads()),
         flush=True)
-    results = run_comparison(seqs, args.trackers, lambda n: make_baseline_tracker(n, args.net),
+    if overrides:
+        print('FCOT-tiny parameters changed from demo: {}'.format(overrides), flush=True)
+    results = run_comparison(seqs, args.trackers, lambda n: make_baseline_tracker(n, args.net, **overrides),
                              results_dir=os.path.join(args.out, 'results'))
     scores = compute_scores(results, seqs)
     table = format_table(scores)

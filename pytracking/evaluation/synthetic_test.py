@@ -1,41 +1,71 @@
-"""The held-out synthetic test set: sequences of the generator's ``test`` split (photographs and videos that no
-training sequence shows), generated on demand into a folder in the GOT-10k layout.
+"""The synthetic evaluation sets, generated on demand into folders in the GOT-10k layout.
 
-The set is a pure function of :data:`SYNTHETIC_TEST`; sequence ``i`` does not depend on how many sequences are
-generated, so a set of N sequences is the first N of the full set (with the same ``num_frames``).
+* ``synthetic_test`` (:data:`SYNTHETIC_TEST`): the held-out test set, sequences of the generator's ``test`` split
+  (photographs and videos that no training sequence shows). Reported, never used to choose anything.
+* ``synthetic_val`` (:data:`SYNTHETIC_VAL`): the validation set for choosing checkpoints and tracking parameters:
+  the ``train`` split's photographs and videos, base seed 1 (the training datasets use seeds 0 and 2, so no
+  sequence is one the networks were trained on).
+
+Each set is a pure function of its parameters; sequence ``i`` does not depend on how many sequences are generated,
+so a set of N sequences is the first N of the full set (with the same ``num_frames``).
 """
 import os
 
 from pytracking.evaluation.data import SequenceList
 
-__all__ = ['SYNTHETIC_TEST', 'synthetic_test_folder', 'synthetic_test_sequences']
+__all__ = ['SYNTHETIC_TEST', 'SYNTHETIC_VAL', 'SYNTHETIC_SETS', 'synthetic_test_folder', 'synthetic_test_sequences',
+           'synthetic_set_folder', 'synthetic_set_sequences']
 
 #: The generator parameters of the test set (README and docs/fcot_tiny.md report numbers on exactly this set).
 SYNTHETIC_TEST = {'split': 'test', 'num_sequences': 30, 'num_frames': 100, 'size': (320, 240), 'seed': 0,
                   'p_occlusion': 0.5}
 
+#: The generator parameters of the validation set (training photographs and videos, seed 1).
+SYNTHETIC_VAL = {'split': 'train', 'num_sequences': 24, 'num_frames': 100, 'size': (320, 240), 'seed': 1,
+                 'p_occlusion': 0.5}
 
-def synthetic_test_folder(data_dir, num_sequences=None, num_frames=None) -> str:
-    """``<data_dir>/synthetic_test_<N>x<F>``: the folder of the set with N sequences of F frames."""
-    n = SYNTHETIC_TEST['num_sequences'] if num_sequences is None else int(num_sequences)
-    f = SYNTHETIC_TEST['num_frames'] if num_frames is None else int(num_frames)
-    return os.path.join(os.fspath(data_dir), 'synthetic_test_{}x{}'.format(n, f))
+#: The evaluation sets by name (``--dataset`` of ``compare_baselines``).
+SYNTHETIC_SETS = {'synthetic_test': SYNTHETIC_TEST, 'synthetic_val': SYNTHETIC_VAL}
 
 
-def synthetic_test_sequences(data_dir, num_sequences=None, num_frames=None, verbose=True) -> SequenceList:
-    """Generate (if needed) and load the test set: a SequenceList with dataset tag 'synthetic' and
-    ``target_visible`` from ``absence.label``."""
+def synthetic_set_folder(name, data_dir, num_sequences=None, num_frames=None) -> str:
+    """``<data_dir>/<name>_<N>x<F>``: the folder of set ``name`` with N sequences of F frames."""
+    base = _set_params(name)
+    n = base['num_sequences'] if num_sequences is None else int(num_sequences)
+    f = base['num_frames'] if num_frames is None else int(num_frames)
+    return os.path.join(os.fspath(data_dir), '{}_{}x{}'.format(name, n, f))
+
+
+def synthetic_set_sequences(name, data_dir, num_sequences=None, num_frames=None, verbose=True) -> SequenceList:
+    """Generate (if needed) and load set ``name`` (a key of :data:`SYNTHETIC_SETS`): a SequenceList with dataset
+    tag 'synthetic' and ``target_visible`` from ``absence.label``."""
     from ltr.dataset.synthetic import ensure_synthetic_dataset
     from pytracking.evaluation.syntheticdataset import SyntheticDataset
-    params = dict(SYNTHETIC_TEST)
+    params = dict(_set_params(name))
     if num_sequences is not None:
         params['num_sequences'] = int(num_sequences)
     if num_frames is not None:
         params['num_frames'] = int(num_frames)
-    folder = synthetic_test_folder(data_dir, params['num_sequences'], params['num_frames'])
+    folder = synthetic_set_folder(name, data_dir, params['num_sequences'], params['num_frames'])
     existed = os.path.isdir(folder) and bool(os.listdir(folder))
     if verbose and not existed:
-        print('Generating the held-out synthetic test set ({} sequences x {} frames) into {}'.format(
-            params['num_sequences'], params['num_frames'], folder), flush=True)
+        print('Generating the {} set ({} sequences x {} frames) into {}'.format(
+            name, params['num_sequences'], params['num_frames'], folder), flush=True)
     ensure_synthetic_dataset(folder, verbose=verbose and not existed, **params)
     return SyntheticDataset(path=folder).get_sequence_list()
+
+
+def synthetic_test_folder(data_dir, num_sequences=None, num_frames=None) -> str:
+    """``<data_dir>/synthetic_test_<N>x<F>``: the folder of the held-out test set."""
+    return synthetic_set_folder('synthetic_test', data_dir, num_sequences, num_frames)
+
+
+def synthetic_test_sequences(data_dir, num_sequences=None, num_frames=None, verbose=True) -> SequenceList:
+    """The held-out test set (see :func:`synthetic_set_sequences`)."""
+    return synthetic_set_sequences('synthetic_test', data_dir, num_sequences, num_frames, verbose)
+
+
+def _set_params(name) -> dict:
+    if name not in SYNTHETIC_SETS:
+        raise ValueError('unknown synthetic evaluation set {!r}; allowed: {}'.format(name, ', '.join(SYNTHETIC_SETS)))
+    return SYNTHETIC_SETS[name]
