@@ -451,6 +451,19 @@ def test_synthetic_command_line(tmp_path, capsys):
     assert rc == 0 and 'Validated' in capsys.readouterr().out
 
 
+def test_synthetic_generation_progress_is_rate_limited(tmp_path, capsys, monkeypatch):
+    # a long interval: the first and the last sequence only (not one line per sequence for 1600 of them)
+    monkeypatch.setattr(synthetic, 'PROGRESS_INTERVAL_S', 1e9)
+    synthetic.generate_synthetic_dataset(str(tmp_path / 'a'), num_sequences=4, num_frames=2, size=(64, 48),
+                                         verbose=True)
+    lines = [ln.strip() for ln in capsys.readouterr().out.splitlines() if 'sequences (' in ln]
+    assert [ln.split(' (')[0] for ln in lines] == ['synthetic train: 1 / 4 sequences', 'synthetic train: 4 / 4 sequences']
+    monkeypatch.setattr(synthetic, 'PROGRESS_INTERVAL_S', 0.0)      # no limit: one line per sequence
+    synthetic.generate_synthetic_dataset(str(tmp_path / 'b'), num_sequences=3, num_frames=2, size=(64, 48),
+                                         verbose=True)
+    assert sum('sequences (' in ln for ln in capsys.readouterr().out.splitlines()) == 3
+
+
 def test_synthetic_dataset_class_reads_synthetic_dir(tmp_path, ltr_local):
     folder = synthetic.generate_synthetic_dataset(str(tmp_path / 'syn'), **_SYN)
     ltr_local(synthetic_dir=folder)

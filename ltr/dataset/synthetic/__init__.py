@@ -50,6 +50,9 @@ from ltr.dataset.synthetic.sources import SPLITS
 __all__ = ['DEFAULTS', 'SPLITS', 'render_sequence', 'generate_synthetic_dataset', 'validate_synthetic_dataset',
            'ensure_synthetic_dataset', 'cover_from_fraction', 'sequence_rng', 'main']
 
+#: Seconds between two progress lines of :func:`generate_synthetic_dataset` (``verbose=True``).
+PROGRESS_INTERVAL_S = 10.0
+
 DEFAULTS = {'num_sequences': 20, 'num_frames': 60, 'size': (320, 240), 'seed': 0, 'p_occlusion': 0.5,
             'jpeg_quality': 95, 'split': 'train'}
 
@@ -133,14 +136,17 @@ def generate_synthetic_dataset(folder, num_sequences=DEFAULTS['num_sequences'], 
     os.makedirs(tmp)
     try:
         names = []
-        tic = time.perf_counter()
+        tic = last_print = time.perf_counter()
         for i in range(int(num_sequences)):
             video = render_sequence(sequence_rng(seed, split, i), int(num_frames), size, split, p_occlusion)
             names.append(sequence_name(i))
             _write_sequence(os.path.join(tmp, names[-1]), video, size, int(jpeg_quality))
-            if verbose:
-                print('  synthetic {}: {} / {} sequences ({:.0f} s)'.format(split, i + 1, num_sequences,
-                                                                          time.perf_counter() - tic), flush=True)
+            now = time.perf_counter()
+            # progress: the first sequence, then at most one line per PROGRESS_INTERVAL_S, and the last one
+            if verbose and (i == 0 or i + 1 == num_sequences or now - last_print >= PROGRESS_INTERVAL_S):
+                last_print = now
+                print('  synthetic {}: {} / {} sequences ({:.0f} s)'.format(split, i + 1, num_sequences, now - tic),
+                      flush=True)
         with open(os.path.join(tmp, 'list.txt'), 'w') as f:
             f.write(''.join(n + '\n' for n in names))
         info = {'generator': 'ltr.dataset.synthetic', 'version': GENERATOR_VERSION,
