@@ -71,6 +71,28 @@ def test_missing_previous_stage_names_path(tmp_path, synthetic_dir):
         recipe.build_trainer(settings, recipe.STAGE2)
 
 
+def test_synthetic_dir_suffix_uses_a_sibling_folder(tmp_path):
+    from ltr.train_settings.fcot import fcot_tiny_more_data
+    settings = run_training.make_settings('fcot', 'fcot_tiny_more_data', workspace_dir=str(tmp_path),
+                                          overrides=dict(FAST, synthetic_dir_suffix='_more',
+                                                         synthetic_params={'num_sequences': 3, 'num_frames': 3,
+                                                                           'size': (64, 48), 'seed': 2}))
+    recipe.apply_settings(settings, dict(fcot_tiny_more_data.TINY_MORE_DATA.defaults, **settings.overrides))
+    settings.env.synthetic_dir = str(tmp_path / 'synthetic') + '/'
+    train, weights, val = recipe.build_datasets(settings)
+    sibling = tmp_path / 'synthetic_more'
+    assert (sibling / 'list.txt').is_file() and not (tmp_path / 'synthetic').exists()
+    assert train[0].root == val[0].root == str(sibling)
+    assert (train[0].get_num_sequences(), val[0].get_num_sequences()) == (2, 1)
+    settings.synthetic_dir_suffix = '/x'
+    with pytest.raises(ValueError, match="synthetic_dir_suffix = '/x'"):
+        recipe.build_datasets(settings)
+    spec = fcot_tiny_more_data.TINY_MORE_DATA
+    assert spec.previous_stage == ('fcot_tiny', 16) and spec.defaults['synthetic_params']['seed'] == 2
+    assert spec.defaults['net_options'] == fcot_tiny.NET_OPTIONS
+    assert [lr for _, lr in spec.param_groups] == pytest.approx([lr * 0.2 for _, lr in fcot_tiny.TINY.param_groups])
+
+
 def test_tiny_run_checkpoints_reload_and_overfit(tmp_path, synthetic_dir):
     trainer = make_trainer(tmp_path, synthetic_dir, total_epochs=2, val_epoch_interval=2,
                            val_samples_per_epoch=2, use_tensorboard=True)
