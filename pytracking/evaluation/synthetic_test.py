@@ -21,7 +21,7 @@ SYNTHETIC_TEST = {'split': 'test', 'num_sequences': 30, 'num_frames': 100, 'size
                   'p_occlusion': 0.5}
 
 #: The generator parameters of the validation set (training photographs and videos, seed 1).
-SYNTHETIC_VAL = {'split': 'train', 'num_sequences': 24, 'num_frames': 100, 'size': (320, 240), 'seed': 1,
+SYNTHETIC_VAL = {'split': 'train', 'num_sequences': 48, 'num_frames': 100, 'size': (320, 240), 'seed': 1,
                  'p_occlusion': 0.5}
 
 #: The evaluation sets by name (``--dataset`` of ``compare_baselines``).
