@@ -7,6 +7,7 @@ from importlib import resources
 
 import cv2
 import numpy as np
+import pytest
 import torch
 
 from ltr.admin.loading import load_network, torch_load_legacy
@@ -25,6 +26,11 @@ def test_shipped_checkpoint_is_package_data_and_loads_strictly():
     net = load_network(path).eval()          # rebuilt from the pickled constructor, loaded with strict=True
     assert net.constructor.kwds['decoder_dim'] == 64 and net.constructor.kwds['truncate_backbone'] is True
     assert set(net.state_dict()) == set(ckpt['net'])
+    # two stages on the birth certificate: fcot_tiny epoch 16, then fcot_tiny_more_data epoch 12 (the source)
+    prov = ckpt['provenance']
+    assert [(st['train_settings'], st['epoch']) for st in prov['stages']] == [
+        ('ltr/train_settings/fcot/fcot_tiny.py', 16), ('ltr/train_settings/fcot/fcot_tiny_more_data.py', 12)]
+    assert prov['settings']['synthetic_params']['seed'] == 2 and ckpt['epoch'] == 12
     with torch.no_grad():
         feats = net.extract_tracking_features(torch.randn(2, 3, 128, 128, generator=torch.Generator().manual_seed(0)))
     assert feats['clf_18'].shape == (2, 128, 8, 8) and feats['reg_72'].shape == (2, 32, 32, 32)
@@ -81,7 +87,10 @@ def test_shipped_model_tracks_an_easy_sequence_and_untrained_does_not():
 def test_demo_parameter_file_uses_the_shipped_model():
     from pytracking.parameter.fcot.demo import parameters
     p = parameters()
-    assert p.net.net_path == shipped_network_path() and p.image_sample_size == 128 and p.clamp_box_per_axis
+    assert p.net.net_path == shipped_network_path() and p.clamp_box_per_axis
+    # tracked on 96-pixel crops over 3.375 target sizes: the target keeps its trained size in crop pixels (128 / 4.5)
+    assert (p.image_sample_size, p.search_area_scale) == (96, 3.375)
+    assert p.image_sample_size / p.search_area_scale == pytest.approx(128 / 4.5)
 
 
 def test_demo_runs_end_to_end_quick(tmp_path):

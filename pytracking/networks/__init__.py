@@ -1,7 +1,7 @@
 """Networks shipped inside the package (package data).
 
-``fcot_tiny.pth.tar`` is FCOT-tiny, trained by this project with ``ltr/train_settings/fcot/fcot_tiny.py`` (its
-birth certificate is ``docs/fcot_tiny.md``). It is an ordinary checkpoint: ``ltr.admin.loading.load_network`` reads
+``fcot_tiny.pth.tar`` is FCOT-tiny, trained by this project with ``ltr/train_settings/fcot/fcot_tiny.py`` and then
+``fcot_tiny_more_data.py`` (its birth certificate is ``docs/fcot_tiny.md``). It is an ordinary checkpoint: ``ltr.admin.loading.load_network`` reads
 it and rebuilds the network from its pickled constructor.
 """
 from importlib import resources

@@ -13,7 +13,10 @@ times instead of about 170. The data lives beside the first stage's, in ``<synth
     cd ltr && python run_training.py fcot fcot_tiny --threads 2             # stage 1, 16 epochs
     cd ltr && python run_training.py fcot fcot_tiny_more_data --threads 2   # this stage, same --workspace_dir
 
-Checkpoints are selected on the validation tracking set, never on the held-out test set (``docs/fcot_tiny.md``).
+Checkpoints are selected on the validation tracking set, never on the held-out test set. Measured
+(``docs/fcot_tiny.md``): 75.5 min on 2 cores (data 10 min); every validation loss fell (total 7.82 -> 6.84 -> 6.11 at
+epochs 4, 8, 12); validation AO with the ``demo`` parameters 43.7 (stage 1) -> 45.8 (epoch 12). Epoch 12 is the
+shipped model ``pytracking/networks/fcot_tiny.pth.tar``.
 """
 import dataclasses
 
