@@ -19,9 +19,12 @@ def test_parse_param_overrides_reads_python_literals():
 
 
 def test_param_overrides_reach_the_fcot_tiny_tracker_and_unknown_names_fail():
-    tracker = cb.make_baseline_tracker('fcot_tiny', None, image_sample_size=112, fold_batchnorm=False)
-    assert tracker.params.image_sample_size == 112 and tracker.params.fold_batchnorm is False
-    assert cb.make_baseline_tracker('fcot_tiny').params.image_sample_size == 128
+    from pytracking.parameter.fcot.demo import DEMO_OVERRIDES
+    tracker = cb.make_baseline_tracker('fcot_tiny', None, image_sample_size=112, fold_batchnorm=True)
+    assert tracker.params.image_sample_size == 112 and tracker.params.fold_batchnorm is True
+    default = cb.make_baseline_tracker('fcot_tiny').params
+    assert (default.image_sample_size, default.fold_batchnorm) == (DEMO_OVERRIDES['image_sample_size'], False)
+    assert DEMO_OVERRIDES['image_sample_size'] != 112
     with pytest.raises(ValueError, match="unknown parameter 'no_such_value'"):
         cb.make_baseline_tracker('fcot_tiny', None, no_such_value=1)
 
@@ -48,9 +51,9 @@ def test_validation_set_uses_training_sources_with_its_own_seed(tmp_path):
 def test_main_on_the_validation_set_with_a_param_override(tmp_path, capsys):
     out = tmp_path / 'cmp'
     assert cb.main(['--dataset', 'synthetic_val', '--num_sequences', '1', '--num_frames', '5', '--trackers',
-                    'fcot_tiny', 'kcf', '--out', str(out), '--threads', '1', '--param', 'fold_batchnorm=False']) == 0
+                    'fcot_tiny', 'kcf', '--out', str(out), '--threads', '1', '--param', 'fold_batchnorm=True']) == 0
     printed = capsys.readouterr().out
-    assert "FCOT-tiny parameters changed from demo: {'fold_batchnorm': False}" in printed
+    assert "FCOT-tiny parameters changed from demo: {'fold_batchnorm': True}" in printed
     assert (out / 'data' / 'synthetic_val_1x5' / 'list.txt').is_file()
     boxes = np.loadtxt(out / 'results' / 'fcot_tiny' / 'synthetic_000001.txt', delimiter='\t')
     assert boxes.shape == (5, 4) and np.isfinite(boxes).all()
