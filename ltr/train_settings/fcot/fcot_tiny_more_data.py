@@ -21,19 +21,19 @@ shipped model ``pytracking/networks/fcot_tiny.pth.tar``.
 import dataclasses
 
 from ltr.train_settings.fcot import recipe
-from ltr.train_settings.fcot.fcot_tiny import SYNTHETIC_PARAMS, TINY
+from ltr.train_settings.fcot.fcot_tiny import SYNTHETIC_PARAMS
+from ltr.train_settings.fcot.fcot_tiny_stage2 import TINY_STAGE2
 
 #: The data of this stage: split 'train', 1600 sequences x 60 frames, base seed 2 (stage 1: 400, seed 0).
 MORE_DATA_PARAMS = dict(SYNTHETIC_PARAMS, num_sequences=1600, seed=2)
 
-#: Stage 2 of FCOT-tiny on fresh data: TINY's learning rates x0.2, 12 epochs, x0.2 after epochs 8 and 11.
+#: Stage 2 of FCOT-tiny on fresh data: the schedule of :data:`TINY_STAGE2` (TINY's learning rates x0.2, 12 epochs,
+#: x0.2 after epochs 8 and 11, from ``fcot_tiny`` epoch 16) on :data:`MORE_DATA_PARAMS`.
 TINY_MORE_DATA = dataclasses.replace(
-    TINY, param_groups=[(paths, lr * 0.2) for paths, lr in TINY.param_groups], total_epochs=12, milestones=[8, 11],
-    init='previous', previous_stage=('fcot_tiny', 16),
-    defaults=dict(TINY.defaults, synthetic_params=MORE_DATA_PARAMS, synthetic_dir_suffix='_seed2_1600',
-                  synthetic_val_sequences=40, sample_stream_per_stage=True,
+    TINY_STAGE2,
+    defaults=dict(TINY_STAGE2.defaults, synthetic_params=MORE_DATA_PARAMS, synthetic_dir_suffix='_seed2_1600',
+                  synthetic_val_sequences=40,
                   description='FCOT-tiny stage 2 on 1600 fresh sequences (continued from fcot_tiny epoch 16)'))
-
 
 def run(settings):
     recipe.run_stage(settings, TINY_MORE_DATA)
