@@ -38,7 +38,7 @@ def synthetic_set_folder(name, data_dir, num_sequences=None, num_frames=None) ->
 
 def synthetic_set_sequences(name, data_dir, num_sequences=None, num_frames=None, verbose=True) -> SequenceList:
     """Generate (if needed) and load set ``name`` (a key of :data:`SYNTHETIC_SETS`): a SequenceList with dataset
-    tag 'synthetic' and ``target_visible`` from ``absence.label``."""
+    tag 'synthetic' and ``target_visible`` from ``absence.label``. Generation uses every CPU core (same files)."""
     from ltr.dataset.synthetic import ensure_synthetic_dataset
     from pytracking.evaluation.syntheticdataset import SyntheticDataset
     params = dict(_set_params(name))
@@ -51,7 +51,7 @@ def synthetic_set_sequences(name, data_dir, num_sequences=None, num_frames=None,
     if verbose and not existed:
         print('Generating the {} set ({} sequences x {} frames) into {}'.format(
             name, params['num_sequences'], params['num_frames'], folder), flush=True)
-    ensure_synthetic_dataset(folder, verbose=verbose and not existed, **params)
+    ensure_synthetic_dataset(folder, verbose=verbose and not existed, workers=None, **params)
     return SyntheticDataset(path=folder).get_sequence_list()
 
 

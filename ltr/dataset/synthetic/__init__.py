@@ -30,12 +30,15 @@ identical files, and adding sequences does not change the earlier ones.
 
 Command line::
 
-    python -m ltr.dataset.synthetic OUT_DIR --split train --num_sequences N --num_frames F --size W H --seed S
+    python -m ltr.dataset.synthetic OUT_DIR --split train --num_sequences N --num_frames F --size W H --seed S \
+        [--workers K]
 
-It generates into a missing or empty OUT_DIR, and otherwise validates the existing dataset.
+It generates into a missing or empty OUT_DIR, and otherwise validates the existing dataset. ``--workers`` renders
+sequences in K processes (default: one per CPU core); the files are the same for every K.
 """
 import argparse
 import json
+import multiprocessing
 import os
 import shutil
 import sys
@@ -52,6 +55,9 @@ __all__ = ['DEFAULTS', 'SPLITS', 'render_sequence', 'generate_synthetic_dataset'
 
 #: Seconds between two progress lines of :func:`generate_synthetic_dataset` (``verbose=True``).
 PROGRESS_INTERVAL_S = 10.0
+
+#: Parallel generation starts at most one worker process per this many sequences.
+SEQUENCES_PER_WORKER = 4
 
 DEFAULTS = {'num_sequences': 20, 'num_frames': 60, 'size': (320, 240), 'seed': 0, 'p_occlusion': 0.5,
             'jpeg_quality': 95, 'split': 'train'}
@@ -101,6 +107,22 @@ def _write_sequence(seq_dir, video, size, jpeg_quality):
         f.write('\n'.join(lines) + '\n')
 
 
+def _render_and_write(job):
+    """Render sequence ``index`` and write it into ``tmp`` (one unit of work, also in a worker process)."""
+    tmp, seed, split, index, num_frames, size, p_occlusion, jpeg_quality = job
+    video = render_sequence(sequence_rng(seed, split, index), num_frames, size, split, p_occlusion)
+    _write_sequence(os.path.join(tmp, sequence_name(index)), video, size, jpeg_quality)
+    return index
+
+
+def _check_workers(workers):
+    if workers is None:
+        return max(1, os.cpu_count() or 1)
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError('workers must be a positive integer (or None: one per CPU core), got {!r}'.format(workers))
+    return workers
+
+
 def _check_params(num_sequences, num_frames, size, p_occlusion, jpeg_quality, split):
     if split not in _SPLIT_CODES:
         raise ValueError('split must be one of {}, got {!r}'.format(sorted(_SPLIT_CODES), split))
@@ -118,14 +140,19 @@ def _check_params(num_sequences, num_frames, size, p_occlusion, jpeg_quality, sp
 
 def generate_synthetic_dataset(folder, num_sequences=DEFAULTS['num_sequences'], num_frames=DEFAULTS['num_frames'],
                                size=DEFAULTS['size'], seed=DEFAULTS['seed'], p_occlusion=DEFAULTS['p_occlusion'],
-                               jpeg_quality=DEFAULTS['jpeg_quality'], split=DEFAULTS['split'], verbose=False):
+                               jpeg_quality=DEFAULTS['jpeg_quality'], split=DEFAULTS['split'], verbose=False,
+                               workers=1):
     """Generate a dataset of the given ``split`` ('train' or 'test') into ``folder``, which must be missing or
     empty. Returns the folder path.
 
     Writes into ``<folder>.tmp-<pid>`` first and renames it at the end, so an interrupted run leaves no
-    half-written dataset behind. ``verbose`` prints one progress line per sequence (with the elapsed time).
+    half-written dataset behind. ``verbose`` prints progress lines (the first and last sequence, and at most one
+    per :data:`PROGRESS_INTERVAL_S`, with the elapsed time). ``workers`` > 1 renders the sequences in up to that
+    many processes (None: one per CPU core; at most one per :data:`SEQUENCES_PER_WORKER` sequences, since starting
+    a worker costs about a second); every sequence has its own random generator, so the files are the same.
     """
     _check_params(num_sequences, num_frames, size, p_occlusion, jpeg_quality, split)
+    workers = _check_workers(workers)
     folder = os.path.abspath(os.fspath(folder))
     if os.path.exists(folder) and (not os.path.isdir(folder) or os.listdir(folder)):
         raise FileExistsError("Synthetic dataset folder '{}' exists and is not empty".format(folder))
@@ -134,19 +161,31 @@ def generate_synthetic_dataset(folder, num_sequences=DEFAULTS['num_sequences'], 
     if os.path.exists(tmp):
         shutil.rmtree(tmp)
     os.makedirs(tmp)
+    pool = None
     try:
+        jobs = [(tmp, int(seed), split, i, int(num_frames), size, float(p_occlusion), int(jpeg_quality))
+                for i in range(int(num_sequences))]
+        workers = min(workers, len(jobs) // SEQUENCES_PER_WORKER)
+        if workers > 1:
+            # spawn: the workers start clean (no copy of a parent's threads or CUDA state)
+            pool = multiprocessing.get_context('spawn').Pool(workers)
+            done = pool.imap(_render_and_write, jobs, chunksize=2)
+        else:
+            done = map(_render_and_write, jobs)
         names = []
         tic = last_print = time.perf_counter()
-        for i in range(int(num_sequences)):
-            video = render_sequence(sequence_rng(seed, split, i), int(num_frames), size, split, p_occlusion)
+        for i in done:
             names.append(sequence_name(i))
-            _write_sequence(os.path.join(tmp, names[-1]), video, size, int(jpeg_quality))
             now = time.perf_counter()
             # progress: the first sequence, then at most one line per PROGRESS_INTERVAL_S, and the last one
             if verbose and (i == 0 or i + 1 == num_sequences or now - last_print >= PROGRESS_INTERVAL_S):
                 last_print = now
                 print('  synthetic {}: {} / {} sequences ({:.0f} s)'.format(split, i + 1, num_sequences, now - tic),
                       flush=True)
+        if pool is not None:
+            pool.close()
+            pool.join()
+            pool = None
         with open(os.path.join(tmp, 'list.txt'), 'w') as f:
             f.write(''.join(n + '\n' for n in names))
         info = {'generator': 'ltr.dataset.synthetic', 'version': GENERATOR_VERSION,
@@ -159,6 +198,9 @@ def generate_synthetic_dataset(folder, num_sequences=DEFAULTS['num_sequences'], 
             os.rmdir(folder)  # empty (checked above)
         os.rename(tmp, folder)
     except BaseException:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return folder
@@ -191,8 +233,9 @@ def validate_synthetic_dataset(folder):
 
 
 def ensure_synthetic_dataset(folder, num_sequences=None, num_frames=None, size=None, seed=None, p_occlusion=None,
-                             jpeg_quality=None, split=None, verbose=False):
+                             jpeg_quality=None, split=None, verbose=False, workers=1):
     """Generate the dataset into ``folder`` if it is missing or empty, otherwise validate it. Returns the path.
+    ``workers``: processes that render the sequences when generating (see :func:`generate_synthetic_dataset`).
 
     Parameters left at None take :data:`DEFAULTS` when generating and are not checked when validating; parameters
     given must match the ``synthetic_info.json`` of an existing dataset (ValueError naming the folder otherwise).
@@ -203,7 +246,7 @@ def ensure_synthetic_dataset(folder, num_sequences=None, num_frames=None, size=N
     folder = os.path.abspath(os.fspath(folder))
     if not os.path.exists(folder) or (os.path.isdir(folder) and not os.listdir(folder)):
         params = {k: (DEFAULTS[k] if v is None else v) for k, v in requested.items()}
-        return generate_synthetic_dataset(folder, verbose=verbose, **params)
+        return generate_synthetic_dataset(folder, verbose=verbose, workers=workers, **params)
     if not os.path.isfile(os.path.join(folder, 'list.txt')):
         raise FileExistsError("'{}' is not empty and holds no list.txt: not a synthetic dataset. Give an empty or "
                               "missing folder to generate one.".format(folder))
@@ -232,11 +275,14 @@ def main(argv=None):
     parser.add_argument('--seed', type=int, default=DEFAULTS['seed'])
     parser.add_argument('--p_occlusion', type=float, default=DEFAULTS['p_occlusion'])
     parser.add_argument('--jpeg_quality', type=int, default=DEFAULTS['jpeg_quality'])
+    parser.add_argument('--workers', type=int, default=None,
+                        help='processes rendering sequences (default: one per CPU core; same files for any value)')
     args = parser.parse_args(argv)
     existed = os.path.isdir(args.out_dir) and bool(os.listdir(args.out_dir))
     try:
         folder = ensure_synthetic_dataset(args.out_dir, args.num_sequences, args.num_frames, args.size, args.seed,
-                                          args.p_occlusion, args.jpeg_quality, args.split, verbose=not existed)
+                                          args.p_occlusion, args.jpeg_quality, args.split, verbose=not existed,
+                                          workers=args.workers)
     except (OSError, ValueError) as e:
         print('error: {}'.format(e), file=sys.stderr)
         return 2

@@ -67,6 +67,7 @@ COMMON_DEFAULTS = {
     'backbone': 'resnet50',
     'backbone_pretrained': True,
     'dataset_kind': 'official',           # 'official' (LaSOT, GOT-10k, TrackingNet, COCO) or 'synthetic'
+    'synthetic_workers': None,            # processes generating a missing synthetic dataset (None: one per core)
     'seed': 0,                            # sampler seed (samples = f(seed, rank, epoch, index)); None: random
     'amp': False,                         # fp32 as the official training; --amp: mixed precision on CUDA
     'cudnn_benchmark': True,
@@ -187,7 +188,8 @@ def build_datasets(settings):
             folder = folder.rstrip('/' + os.sep) + suffix
         if dist_utils.is_main_process():
             print('Synthetic dataset: {}'.format(folder))
-            ensure_synthetic_dataset(folder, verbose=True, **(getattr(settings, 'synthetic_params', None) or {}))
+            ensure_synthetic_dataset(folder, verbose=True, workers=getattr(settings, 'synthetic_workers', None),
+                                     **(getattr(settings, 'synthetic_params', None) or {}))
         if dist_utils.get_world_size() > 1:
             torch.distributed.barrier()
         n = len(ds.SyntheticGot10k(root=folder).sequence_list)
