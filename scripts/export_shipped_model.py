@@ -9,6 +9,9 @@ A model trained in several stages names the final checkpoints of the earlier sta
     python scripts/export_shipped_model.py .../fcot_tiny_stage2/FCOTNet_ep0012.pth.tar pytracking/networks/fcot_tiny.pth.tar \
         --previous .../fcot_tiny/FCOTNet_ep0016.pth.tar
 
+A ``--previous`` file may also be an exported model (a stage started with ``--init_from`` a shipped file): its own
+provenance stages and statistics are taken over in order, so the record still reaches back to the first stage.
+
 The result is an ordinary checkpoint: ``ltr.admin.loading.load_network`` rebuilds the network from ``constructor``
 and loads ``net`` strictly. ``provenance`` records, for every stage (earlier stages first, the source last), the
 checkpoint's name, SHA-256, epoch, train-settings module and settings; ``stats_history`` keeps each stage's
@@ -26,7 +29,7 @@ sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), '..')
 PROVENANCE_SETTINGS = ('output_sz', 'search_area_factor', 'batch_size', 'samples_per_epoch', 'total_epochs', 'seed',
                        'optim_iter', 'net_options', 'output_sigma_factor', 'label_72_sigma_factor',
                        'synthetic_params', 'num_train_frames', 'num_test_frames', 'crop_edge_rule',
-                       'synthetic_dir_suffix', 'sample_stream_per_stage', 'description')
+                       'synthetic_dir_suffix', 'sample_stream_per_stage', 'init_from', 'description')
 
 
 def stage_record(path, ckpt):
@@ -44,16 +47,29 @@ def stage_record(path, ckpt):
     return {'provenance': provenance, 'stats': ckpt.get('stats')}
 
 
+def previous_stage_records(path, ckpt):
+    """The stage records of one ``--previous`` file: one for a training checkpoint; for an exported model (it has
+    ``provenance``), the records of all its stages (from ``provenance['stages']`` and ``stats_history``)."""
+    if 'provenance' not in ckpt:
+        return [stage_record(path, ckpt)]
+    stages, history = ckpt['provenance'].get('stages'), ckpt.get('stats_history')
+    if not stages or history is None or len(history) != len(stages):
+        raise ValueError("'{}' is an exported model whose provenance has {} stages and {} stats_history entries; "
+                         "expected the same non-zero number".format(path, len(stages or []), len(history or [])))
+    return [{'provenance': prov, 'stats': h['stats']} for prov, h in zip(stages, history)]
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('checkpoint')
     p.add_argument('out')
     p.add_argument('--previous', nargs='+', default=[], metavar='CHECKPOINT',
-                   help='final checkpoints of the earlier training stages, first stage first')
+                   help='final checkpoints of the earlier training stages, first stage first (or an exported '
+                        'model, whose recorded stages are taken over)')
     args = p.parse_args(argv)
     import torch
     from ltr.admin.loading import load_network, torch_load_legacy
-    stages = [stage_record(path, torch_load_legacy(path)) for path in args.previous]
+    stages = [record for path in args.previous for record in previous_stage_records(path, torch_load_legacy(path))]
     ckpt = torch_load_legacy(args.checkpoint)
     stages.append(stage_record(args.checkpoint, ckpt))
     provenance = dict(stages[-1]['provenance'], stages=[s['provenance'] for s in stages])

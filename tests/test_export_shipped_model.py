@@ -63,3 +63,34 @@ def test_export_refuses_a_file_that_is_not_a_training_checkpoint(tmp_path):
     proc = subprocess.run([sys.executable, os.path.join(dh.REPO_ROOT, 'scripts', 'export_shipped_model.py'),
                            str(bare), str(tmp_path / 'out.pth.tar')], capture_output=True, text=True)
     assert proc.returncode != 0 and "has no 'epoch' entry" in proc.stderr and 'bare.pth' in proc.stderr
+
+
+def test_export_chains_through_an_exported_model(tmp_path):
+    """A stage started from a shipped file names that file with --previous: the new model's provenance and
+    statistics reach back through every stage the shipped file recorded, in order."""
+    script = os.path.join(dh.REPO_ROOT, 'scripts', 'export_shipped_model.py')
+    first, _ = _training_checkpoint(tmp_path / 'stage1.pth.tar', 3, [9.0, 7.0, 6.0], seed=1)
+    second, _ = _training_checkpoint(tmp_path / 'stage2.pth.tar', 2, [5.5, 5.0], seed=2)
+    shipped_two = tmp_path / 'shipped_two.pth.tar'
+    assert subprocess.run([sys.executable, script, second, str(shipped_two), '--previous', first],
+                          capture_output=True, text=True).returncode == 0
+    third, ckpt3 = _training_checkpoint(tmp_path / 'stage3.pth.tar', 4, [4.9, 4.5, 4.2, 4.0], seed=3)
+    out = tmp_path / 'shipped_three.pth.tar'
+    proc = subprocess.run([sys.executable, script, third, str(out), '--previous', str(shipped_two)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    shipped = torch_load_legacy(str(out))
+    stages = shipped['provenance']['stages']
+    assert [s['source_checkpoint'] for s in stages] == ['stage1.pth.tar', 'stage2.pth.tar', 'stage3.pth.tar']
+    assert stages[1]['source_sha256'] == hashlib.sha256(open(second, 'rb').read()).hexdigest()
+    assert [h['stats']['train']['Loss/total'].history for h in shipped['stats_history']] == [
+        [9.0, 7.0, 6.0], [5.5, 5.0], [4.9, 4.5, 4.2, 4.0]]
+    net = load_network(str(out))
+    assert all(torch.equal(v, ckpt3['net'][k]) for k, v in net.state_dict().items())
+    # an exported file whose stage records and statistics disagree is refused, naming it
+    broken = torch_load_legacy(str(shipped_two))
+    broken['stats_history'] = broken['stats_history'][:1]
+    torch.save(broken, str(tmp_path / 'broken.pth.tar'))
+    proc = subprocess.run([sys.executable, script, third, str(tmp_path / 'x.pth.tar'), '--previous',
+                           str(tmp_path / 'broken.pth.tar')], capture_output=True, text=True)
+    assert proc.returncode != 0 and 'broken.pth.tar' in proc.stderr and '2 stages and 1 stats_history' in proc.stderr
