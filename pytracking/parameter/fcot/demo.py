@@ -10,8 +10,8 @@ image. Values that differ from the official files and why (validation numbers: `
   network sees 44 % fewer pixels (90.8 against 66.3 FPS in back-to-back runs, 2 threads);
 * ``clamp_box_per_axis=True``: boxes stay inside the image (official clamps both axes to ``[1, max(H, W)]``);
 * ``reg_net_opt_iter=0``, ``reg_init_train_iter=0``, ``reg_net_opt_update_iter=0``: the regression model stays the
-  one the Regression Model Generator predicts on the first frame; both FCOT-tiny stages train the joint actor
-  only, so its online regression optimizer (two scalars, trained in a separate official stage) is untrained;
+  one the Regression Model Generator predicts on the first frame; all four FCOT-tiny stages train the joint
+  actor only, so its online regression optimizer (two scalars, trained in a separate official stage) is untrained;
 * ``size_update_rate=0.3``: the target size follows the regressed box geometrically damped (not official): the tiny
   regressor's size estimate is noisy from frame to frame and, undamped, can shrink the search region until the
   target is lost (stage 1 model: AO 0.257 -> 0.283 on 8 validation sequences of the training photographs, seed 1);
