@@ -308,6 +308,7 @@ _SYN = dict(num_sequences=3, num_frames=24, size=(96, 72), seed=5, p_occlusion=1
 
 
 def _tree_bytes(folder):
+    """{relative path: file bytes} of every file under ``folder``."""
     out = {}
     for dirpath, _, files in os.walk(folder):
         for f in files:
@@ -503,22 +504,12 @@ def test_non_finite_box_rows_are_invalid_invisible_frames(tmp_path):
         [True, False, False]
 
 
-def _folder_bytes(folder):
-    """{relative path: file bytes} of every file under ``folder``."""
-    out = {}
-    for root, _, files in os.walk(folder):
-        for name in files:
-            path = os.path.join(root, name)
-            out[os.path.relpath(path, folder)] = Path(path).read_bytes()
-    return out
-
-
 def test_parallel_generation_writes_the_same_files(tmp_path):
     # 8 sequences: two worker processes (one per SEQUENCES_PER_WORKER = 4 sequences); every file byte-identical
     kw = dict(num_sequences=8, num_frames=3, size=(64, 48), seed=5)
     serial = synthetic.generate_synthetic_dataset(str(tmp_path / 'serial'), workers=1, **kw)
     parallel = synthetic.generate_synthetic_dataset(str(tmp_path / 'parallel'), workers=2, **kw)
-    a, b = _folder_bytes(serial), _folder_bytes(parallel)
+    a, b = _tree_bytes(serial), _tree_bytes(parallel)
     assert len(a) == 8 * (3 + 5) + 2 and a == b
     for bad in (0, -1, 1.5, True):
         with pytest.raises(ValueError, match='workers must be a positive integer'):
