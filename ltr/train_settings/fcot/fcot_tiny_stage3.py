@@ -29,7 +29,8 @@ STAGE3_DATA_PARAMS = dict(SYNTHETIC_PARAMS, num_sequences=3000, seed=3)
 #: Stage 3 of FCOT-tiny: stage 2's learning rates (TINY's x0.2), 14 epochs, x0.2 after epochs 10 and 13, from
 #: ``fcot_tiny_more_data`` epoch 12, on :data:`STAGE3_DATA_PARAMS`.
 TINY_STAGE3 = dataclasses.replace(
-    TINY_MORE_DATA, total_epochs=14, milestones=[10, 13], previous_stage=('fcot_tiny_more_data', 12),
+    TINY_MORE_DATA, total_epochs=14, milestones=[10, 13],
+    previous_stage=('fcot_tiny_more_data', TINY_MORE_DATA.total_epochs),
     defaults=dict(TINY_MORE_DATA.defaults, synthetic_params=STAGE3_DATA_PARAMS, synthetic_dir_suffix='_seed3_3000',
                   synthetic_val_sequences=40, val_epoch_interval=2,
                   description='FCOT-tiny stage 3 on 3000 fresh sequences (continued from fcot_tiny_more_data '

@@ -25,7 +25,7 @@ STAGE4_DATA_PARAMS = dict(SYNTHETIC_PARAMS, num_sequences=2400, seed=4)
 #: Stage 4 of FCOT-tiny: stage 3's learning rates, 8 epochs, x0.2 after epoch 6, from ``fcot_tiny_stage3`` epoch 14,
 #: on :data:`STAGE4_DATA_PARAMS`.
 TINY_STAGE4 = dataclasses.replace(
-    TINY_STAGE3, total_epochs=8, milestones=[6], previous_stage=('fcot_tiny_stage3', 14),
+    TINY_STAGE3, total_epochs=8, milestones=[6], previous_stage=('fcot_tiny_stage3', TINY_STAGE3.total_epochs),
     defaults=dict(TINY_STAGE3.defaults, synthetic_params=STAGE4_DATA_PARAMS, synthetic_dir_suffix='_seed4_2400',
                   description='FCOT-tiny stage 4 on 2400 fresh sequences (continued from fcot_tiny_stage3 '
                               'epoch 14)'))
