@@ -4,7 +4,9 @@ dependencies ship (generator version 2).
 What a sequence shows (:mod:`~ltr.dataset.synthetic.render`): a textured target of varied shape, cut from a
 photograph and augmented, moving (slow to fast, with jumps), changing scale, aspect and in-plane rotation, over a
 moving background (a video clip or a camera panning/zooming over a photograph), among look-alike distractors,
-passing behind occluders, under illumination changes, motion blur and noise. Sources and the split over them:
+passing behind occluders, under illumination changes, motion blur and noise; with ``appearance='mixed'`` objects
+and photograph backgrounds may also show remixed photographs or generated textures
+(:mod:`~ltr.dataset.synthetic.procedural`). Sources and the split over them:
 :mod:`~ltr.dataset.synthetic.sources` (``train`` and ``test`` share no photograph and no video; the demo's real
 footage ``bikes.mp4`` is in neither).
 
@@ -25,13 +27,15 @@ Training reads it with ``Got10k(OUT_DIR)`` or ``SyntheticGot10k()`` (local.py fi
 evaluation with pytracking's ``SyntheticDataset`` (field ``synthetic_path``), or with ``GOT10KDataset('val')`` when
 the folder is placed at ``<got10k_path>/val``.
 
-Sequence ``i`` is a pure function of ``(seed, split, i, num_frames, size, p_occlusion)``: the same seed gives
-identical files, and adding sequences does not change the earlier ones.
+Sequence ``i`` is a pure function of ``(seed, split, i, num_frames, size, p_occlusion, appearance)``: the same seed
+gives identical files, and adding sequences does not change the earlier ones. ``appearance='photos'`` (the default)
+writes the same files as before the option existed (its ``synthetic_info.json`` has no ``appearance`` entry, and a
+folder without one is a 'photos' folder).
 
 Command line::
 
     python -m ltr.dataset.synthetic OUT_DIR --split train --num_sequences N --num_frames F --size W H --seed S \
-        [--workers K]
+        [--appearance photos|mixed] [--workers K]
 
 It generates into a missing or empty OUT_DIR, and otherwise validates the existing dataset. ``--workers`` renders
 sequences in K processes (default: one per CPU core); the files are the same for every K.
@@ -47,11 +51,11 @@ import time
 import cv2
 import numpy as np
 
-from ltr.dataset.synthetic.render import cover_from_fraction, render_sequence
+from ltr.dataset.synthetic.render import APPEARANCES, cover_from_fraction, render_sequence
 from ltr.dataset.synthetic.sources import SPLITS
 
-__all__ = ['DEFAULTS', 'SPLITS', 'render_sequence', 'generate_synthetic_dataset', 'validate_synthetic_dataset',
-           'ensure_synthetic_dataset', 'cover_from_fraction', 'sequence_rng', 'main']
+__all__ = ['DEFAULTS', 'SPLITS', 'APPEARANCES', 'render_sequence', 'generate_synthetic_dataset',
+           'validate_synthetic_dataset', 'ensure_synthetic_dataset', 'cover_from_fraction', 'sequence_rng', 'main']
 
 #: Seconds between two progress lines of :func:`generate_synthetic_dataset` (``verbose=True``).
 PROGRESS_INTERVAL_S = 10.0
@@ -60,7 +64,7 @@ PROGRESS_INTERVAL_S = 10.0
 SEQUENCES_PER_WORKER = 4
 
 DEFAULTS = {'num_sequences': 20, 'num_frames': 60, 'size': (320, 240), 'seed': 0, 'p_occlusion': 0.5,
-            'jpeg_quality': 95, 'split': 'train'}
+            'jpeg_quality': 95, 'split': 'train', 'appearance': 'photos'}
 
 GENERATOR_VERSION = 2
 INFO_FILE = 'synthetic_info.json'
@@ -109,8 +113,8 @@ def _write_sequence(seq_dir, video, size, jpeg_quality):
 
 def _render_and_write(job):
     """Render sequence ``index`` and write it into ``tmp`` (one unit of work, also in a worker process)."""
-    tmp, seed, split, index, num_frames, size, p_occlusion, jpeg_quality = job
-    video = render_sequence(sequence_rng(seed, split, index), num_frames, size, split, p_occlusion)
+    tmp, seed, split, index, num_frames, size, p_occlusion, jpeg_quality, appearance = job
+    video = render_sequence(sequence_rng(seed, split, index), num_frames, size, split, p_occlusion, appearance)
     _write_sequence(os.path.join(tmp, sequence_name(index)), video, size, jpeg_quality)
     return index
 
@@ -123,9 +127,11 @@ def _check_workers(workers):
     return workers
 
 
-def _check_params(num_sequences, num_frames, size, p_occlusion, jpeg_quality, split):
+def _check_params(num_sequences, num_frames, size, p_occlusion, jpeg_quality, split, appearance):
     if split not in _SPLIT_CODES:
         raise ValueError('split must be one of {}, got {!r}'.format(sorted(_SPLIT_CODES), split))
+    if appearance not in APPEARANCES:
+        raise ValueError('appearance must be one of {}, got {!r}'.format(APPEARANCES, appearance))
     if int(num_sequences) < 1:
         raise ValueError('num_sequences must be >= 1, got {}'.format(num_sequences))
     if int(num_frames) < 1:
@@ -141,9 +147,10 @@ def _check_params(num_sequences, num_frames, size, p_occlusion, jpeg_quality, sp
 def generate_synthetic_dataset(folder, num_sequences=DEFAULTS['num_sequences'], num_frames=DEFAULTS['num_frames'],
                                size=DEFAULTS['size'], seed=DEFAULTS['seed'], p_occlusion=DEFAULTS['p_occlusion'],
                                jpeg_quality=DEFAULTS['jpeg_quality'], split=DEFAULTS['split'], verbose=False,
-                               workers=1):
+                               workers=1, appearance=DEFAULTS['appearance']):
     """Generate a dataset of the given ``split`` ('train' or 'test') into ``folder``, which must be missing or
-    empty. Returns the folder path.
+    empty. Returns the folder path. ``appearance``: one of :data:`APPEARANCES` (see
+    :func:`~ltr.dataset.synthetic.render.render_sequence`).
 
     Writes into ``<folder>.tmp-<pid>`` first and renames it at the end, so an interrupted run leaves no
     half-written dataset behind. ``verbose`` prints progress lines (the first and last sequence, and at most one
@@ -151,7 +158,7 @@ def generate_synthetic_dataset(folder, num_sequences=DEFAULTS['num_sequences'], 
     many processes (None: one per CPU core; at most one per :data:`SEQUENCES_PER_WORKER` sequences, since starting
     a worker costs about a second); every sequence has its own random generator, so the files are the same.
     """
-    _check_params(num_sequences, num_frames, size, p_occlusion, jpeg_quality, split)
+    _check_params(num_sequences, num_frames, size, p_occlusion, jpeg_quality, split, appearance)
     workers = _check_workers(workers)
     folder = os.path.abspath(os.fspath(folder))
     if os.path.exists(folder) and (not os.path.isdir(folder) or os.listdir(folder)):
@@ -163,7 +170,7 @@ def generate_synthetic_dataset(folder, num_sequences=DEFAULTS['num_sequences'], 
     os.makedirs(tmp)
     pool = None
     try:
-        jobs = [(tmp, int(seed), split, i, int(num_frames), size, float(p_occlusion), int(jpeg_quality))
+        jobs = [(tmp, int(seed), split, i, int(num_frames), size, float(p_occlusion), int(jpeg_quality), appearance)
                 for i in range(int(num_sequences))]
         workers = min(workers, len(jobs) // SEQUENCES_PER_WORKER)
         if workers > 1:
@@ -192,6 +199,8 @@ def generate_synthetic_dataset(folder, num_sequences=DEFAULTS['num_sequences'], 
                 'num_sequences': int(num_sequences), 'num_frames': int(num_frames), 'size': list(size),
                 'seed': int(seed), 'p_occlusion': float(p_occlusion), 'jpeg_quality': int(jpeg_quality),
                 'split': split}
+        if appearance != 'photos':      # 'photos' folders keep the info file they had before the option existed
+            info['appearance'] = appearance
         with open(os.path.join(tmp, INFO_FILE), 'w') as f:
             json.dump(info, f, indent=2)
         if os.path.isdir(folder):
@@ -228,12 +237,14 @@ def validate_synthetic_dataset(folder):
     info_path = os.path.join(folder, INFO_FILE)
     if os.path.isfile(info_path):
         with open(info_path) as f:
-            return json.load(f)
+            info = json.load(f)
+        info.setdefault('appearance', 'photos')   # written only for other appearances
+        return info
     return {}
 
 
 def ensure_synthetic_dataset(folder, num_sequences=None, num_frames=None, size=None, seed=None, p_occlusion=None,
-                             jpeg_quality=None, split=None, verbose=False, workers=1):
+                             jpeg_quality=None, split=None, verbose=False, workers=1, appearance=None):
     """Generate the dataset into ``folder`` if it is missing or empty, otherwise validate it. Returns the path.
     ``workers``: processes that render the sequences when generating (see :func:`generate_synthetic_dataset`).
 
@@ -242,7 +253,7 @@ def ensure_synthetic_dataset(folder, num_sequences=None, num_frames=None, size=N
     """
     requested = {'num_sequences': num_sequences, 'num_frames': num_frames,
                  'size': None if size is None else [int(size[0]), int(size[1])], 'seed': seed,
-                 'p_occlusion': p_occlusion, 'jpeg_quality': jpeg_quality, 'split': split}
+                 'p_occlusion': p_occlusion, 'jpeg_quality': jpeg_quality, 'split': split, 'appearance': appearance}
     folder = os.path.abspath(os.fspath(folder))
     if not os.path.exists(folder) or (os.path.isdir(folder) and not os.listdir(folder)):
         params = {k: (DEFAULTS[k] if v is None else v) for k, v in requested.items()}
@@ -275,6 +286,9 @@ def main(argv=None):
     parser.add_argument('--seed', type=int, default=DEFAULTS['seed'])
     parser.add_argument('--p_occlusion', type=float, default=DEFAULTS['p_occlusion'])
     parser.add_argument('--jpeg_quality', type=int, default=DEFAULTS['jpeg_quality'])
+    parser.add_argument('--appearance', choices=APPEARANCES, default=DEFAULTS['appearance'],
+                        help="'photos': the split's photographs; 'mixed': also remixed photographs and generated "
+                             "textures")
     parser.add_argument('--workers', type=int, default=None,
                         help='processes rendering sequences (default: one per CPU core; same files for any value)')
     args = parser.parse_args(argv)
@@ -282,7 +296,7 @@ def main(argv=None):
     try:
         folder = ensure_synthetic_dataset(args.out_dir, args.num_sequences, args.num_frames, args.size, args.seed,
                                           args.p_occlusion, args.jpeg_quality, args.split, verbose=not existed,
-                                          workers=args.workers)
+                                          workers=args.workers, appearance=args.appearance)
     except (OSError, ValueError) as e:
         print('error: {}'.format(e), file=sys.stderr)
         return 2

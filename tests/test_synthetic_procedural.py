@@ -1,0 +1,183 @@
+"""Procedural appearances of the synthetic generator (``appearance='mixed'``) and the guarantee that the default
+('photos') still writes what it wrote before the option existed."""
+import hashlib
+import json
+import os
+
+import numpy as np
+import pytest
+
+from ltr.dataset import synthetic
+from ltr.dataset.synthetic import procedural, render
+
+_SMALL = dict(num_sequences=3, num_frames=12, size=(96, 72), seed=5, p_occlusion=1.0)
+
+
+def _photos_fingerprint(seed=5, split='train', n=3, frames=24, size=(96, 72), **kwargs):
+    h = hashlib.sha256()
+    for i in range(n):
+        v = synthetic.render_sequence(synthetic.sequence_rng(seed, split, i), frames, size, split, 1.0, **kwargs)
+        h.update(v['bbox'].tobytes())
+        h.update(repr(sorted(v['meta'].items())).encode())
+    return h.hexdigest()
+
+
+def test_photos_appearance_draws_what_it_drew_before_the_option():
+    # boxes and meta of three sequences, computed with the generator before 'appearance' existed (commit 877f18f):
+    # any change to the random numbers drawn for 'photos' sequences (old training data) changes this digest
+    expected = 'a39cdad9133eaafd29796c77aa622662b1614e2e6a2ea30db255cb5d3857045f'
+    assert _photos_fingerprint() == expected
+    assert _photos_fingerprint(appearance='photos') == expected
+
+
+def test_mixed_appearance_is_deterministic_differs_and_records_its_looks():
+    a = [synthetic.render_sequence(synthetic.sequence_rng(7, 'train', i), 6, (96, 72), 'train', 0.5, 'mixed')
+         for i in range(12)]
+    b = [synthetic.render_sequence(synthetic.sequence_rng(7, 'train', i), 6, (96, 72), 'train', 0.5, 'mixed')
+         for i in range(12)]
+    p = [synthetic.render_sequence(synthetic.sequence_rng(7, 'train', i), 6, (96, 72), 'train', 0.5)
+         for i in range(12)]
+    for x, y in zip(a, b):
+        assert np.array_equal(x['bbox'], y['bbox']) and x['meta'] == y['meta']
+        assert all(np.array_equal(f, g) for f, g in zip(x['frames'], y['frames']))
+    assert any(not np.array_equal(x['frames'][0], q['frames'][0]) for x, q in zip(a, p))
+    looks = {x['meta']['target_appearance'] for x in a}
+    assert looks <= set(render.MIXED_TEXTURE_KINDS) and len(looks) >= 3, looks
+    assert {x['meta']['background_appearance'] for x in a} <= set(render.MIXED_BACKGROUND_KINDS) | {'video'}
+    assert all(x['meta']['appearance'] == 'mixed' for x in a)
+    assert all('appearance' not in q['meta'] for q in p)
+
+
+def test_mixed_test_split_still_uses_only_test_sources():
+    test = synthetic.SPLITS['test']
+    for i in range(6):
+        v = synthetic.render_sequence(synthetic.sequence_rng(0, 'test', i), 3, (96, 72), 'test', 1.0, 'mixed')
+        assert v['meta']['object_class'] in test['photos']
+        assert v['meta']['background'] in test['photos'] + test['videos']
+
+
+def test_unknown_appearance_is_refused_with_the_allowed_values(tmp_path):
+    with pytest.raises(ValueError, match="appearance.*'photos', 'mixed'"):
+        synthetic.render_sequence(synthetic.sequence_rng(0, 'train', 0), 3, (96, 72), appearance='noise')
+    with pytest.raises(ValueError, match="appearance must be one of"):
+        synthetic.generate_synthetic_dataset(str(tmp_path / 'x'), appearance='procedural', **_SMALL)
+
+
+def test_mixed_folder_records_appearance_and_photos_folder_does_not(tmp_path):
+    mixed = synthetic.generate_synthetic_dataset(str(tmp_path / 'mixed'), appearance='mixed', **_SMALL)
+    photos = synthetic.generate_synthetic_dataset(str(tmp_path / 'photos'), **_SMALL)
+    with open(os.path.join(mixed, 'synthetic_info.json')) as f:
+        assert json.load(f)['appearance'] == 'mixed'
+    with open(os.path.join(photos, 'synthetic_info.json')) as f:
+        assert 'appearance' not in json.load(f)            # the info file of folders written before the option
+    assert 'appearance: mixed' in open(os.path.join(mixed, 'synthetic_000001', 'meta_info.ini')).read()
+    # a folder without the entry is a 'photos' folder; asking for the other appearance names both
+    assert synthetic.ensure_synthetic_dataset(photos, appearance='photos') == photos
+    assert synthetic.ensure_synthetic_dataset(mixed, appearance='mixed') == mixed
+    with pytest.raises(ValueError, match="appearance: existing photos vs requested mixed"):
+        synthetic.ensure_synthetic_dataset(photos, appearance='mixed')
+    with pytest.raises(ValueError, match="appearance: existing mixed vs requested photos"):
+        synthetic.ensure_synthetic_dataset(mixed, appearance='photos')
+
+
+def test_command_line_appearance(tmp_path):
+    out = str(tmp_path / 'cli')
+    args = [out, '--num_sequences', '1', '--num_frames', '4', '--size', '64', '48', '--appearance', 'mixed']
+    assert synthetic.main(args) == 0
+    with open(os.path.join(out, 'synthetic_info.json')) as f:
+        assert json.load(f)['appearance'] == 'mixed'
+    assert synthetic.main(args[:-1] + ['photos']) == 2       # validating with the other appearance fails
+
+
+# ------------------------------------------------------------------------------------------------ textures
+def test_apply_palette_interpolates_between_knots():
+    palette = np.array([[0, 0, 0], [200, 100, 0], [255, 255, 255]], np.float32)
+    field = np.array([[0.0, 0.25, 0.5], [0.75, 1.0, 1.5]], np.float32)
+    out = procedural.apply_palette(field, palette)
+    expected = np.array([[[0, 0, 0], [100, 50, 0], [200, 100, 0]],
+                         [[228, 178, 128], [255, 255, 255], [255, 255, 255]]], np.uint8)   # 227.5 rounds to 228
+    np.testing.assert_array_equal(out, expected)
+
+
+def test_fractal_noise_has_falling_spectrum():
+    # low- vs high-frequency power of the grey image: about 1 for white noise; the colour ramp and the banded
+    # variant move power upwards, so single draws vary, but every draw is far from white and most are 1/f-like
+    f = np.hypot(*np.meshgrid(np.fft.fftfreq(128), np.fft.fftfreq(128), indexing='ij'))
+    ratios = []
+    for seed in range(12):
+        im = procedural.fractal_noise(np.random.default_rng(seed), 128, 128).astype(np.float64).mean(axis=2)
+        power = np.abs(np.fft.fft2(im - im.mean())) ** 2
+        ratios.append(power[(f > 0) & (f < 0.05)].mean() / power[f > 0.25].mean())
+    assert min(ratios) > 2 and np.median(ratios) > 100, ratios
+
+
+def test_gratings_are_periodic_two_colour_or_smooth_and_vary():
+    rng = np.random.default_rng(0)
+    ims = [procedural.gratings(rng, 64, 80) for _ in range(8)]
+    assert all(im.shape == (64, 80, 3) and im.dtype == np.uint8 for im in ims)
+    assert all(im.std() > 5 for im in ims)                   # 2-12 periods across: never flat
+    assert len({im.tobytes() for im in ims}) == 8
+
+
+def test_paint_leaves_matches_painting_one_leaf_after_another():
+    rng = np.random.default_rng(1)
+    n, h, w = 15, 40, 50
+    leaves = {'cx': rng.uniform(0, w, n), 'cy': rng.uniform(0, h, n), 'radius': rng.uniform(2, 15, n),
+              'aspect': np.exp(rng.uniform(-0.6, 0.6, n)), 'disc': rng.random(n) < 0.5,
+              'colour': rng.uniform(0, 255, (n, 3))}
+    out = procedural.paint_leaves(leaves, h, w)
+    expected = np.empty((h, w, 3), np.uint8)
+    for y in range(h):                # the painter's algorithm, pixel by pixel, as an independent reference
+        for x in range(w):
+            colour = leaves['colour'][0]
+            for i in range(n):
+                dx = (x - leaves['cx'][i]) * leaves['aspect'][i]
+                dy = (y - leaves['cy'][i]) / leaves['aspect'][i]
+                r = leaves['radius'][i]
+                if (dx * dx + dy * dy <= r * r) if leaves['disc'][i] else (abs(dx) <= r and abs(dy) <= r):
+                    colour = leaves['colour'][i]
+            expected[y, x] = np.asarray(colour, np.float32).astype(np.uint8)
+    # float32 in the vectorised version: allow pixels exactly on a leaf's border to differ
+    assert (out != expected).any(axis=2).mean() < 0.01
+
+
+def test_colour_remap_is_a_pixelwise_function_that_changes_colours():
+    im = np.random.default_rng(0).integers(0, 256, (20, 30, 3), dtype=np.uint8)
+    perm = np.random.default_rng(1).permutation(20 * 30)
+    a = procedural.colour_remap(np.random.default_rng(5), im)
+    b = procedural.colour_remap(np.random.default_rng(5), im.reshape(-1, 3)[perm].reshape(im.shape))
+    np.testing.assert_array_equal(a.reshape(-1, 3)[perm], b.reshape(-1, 3))   # same colour in, same colour out
+    assert a.shape == im.shape and a.dtype == np.uint8
+    assert np.abs(a.astype(int) - im).mean() > 20
+
+
+def test_tile_shuffle_permutes_and_mirrors_whole_tiles():
+    im = np.random.default_rng(0).integers(0, 256, (41, 61, 3), dtype=np.uint8)
+    out = procedural.tile_shuffle(np.random.default_rng(2), im)
+    first = np.random.default_rng(2)
+    gy, gx = int(first.integers(2, 5)), int(first.integers(2, 5))    # the grid is the first two draws
+    th, tw = 41 // gy, 61 // gx
+    assert out.shape == (gy * th, gx * tw, 3)
+    tiles_in = {im[y * th:(y + 1) * th, x * tw:(x + 1) * tw].tobytes() for y in range(gy) for x in range(gx)}
+    tiles_in |= {im[y * th:(y + 1) * th, x * tw:(x + 1) * tw][:, ::-1].tobytes() for y in range(gy) for x in range(gx)}
+    tiles_out = [out[y * th:(y + 1) * th, x * tw:(x + 1) * tw].tobytes() for y in range(gy) for x in range(gx)]
+    assert all(t in tiles_in for t in tiles_out)
+    assert sorted(out.reshape(-1, 3).tolist()) == sorted(im[:gy * th, :gx * tw].reshape(-1, 3).tolist())
+    assert not np.array_equal(out, im[:gy * th, :gx * tw])
+
+
+def test_procedural_texture_kinds_and_errors():
+    rng = np.random.default_rng(0)
+    photo = np.random.default_rng(1).integers(0, 256, (30, 40, 3), dtype=np.uint8)
+    for kind in procedural.GENERATED_KINDS:
+        im = procedural.procedural_texture(rng, kind, 33.6, 70.2)
+        assert im.shape == (33, 70, 3) and im.dtype == np.uint8   # sizes truncate to whole pixels
+    for kind in procedural.REMIX_KINDS:
+        assert procedural.procedural_texture(rng, kind, 0, 0, photo=photo).dtype == np.uint8
+    with pytest.raises(ValueError, match="pass photo"):
+        procedural.procedural_texture(rng, 'remap', 10, 10)
+    with pytest.raises(ValueError, match="'noise', 'stripes', 'leaves', 'remap', 'shuffle'"):
+        procedural.procedural_texture(rng, 'plasma', 10, 10)
+    # every look the generator may draw is one procedural_texture makes (or a plain photograph)
+    assert set(render.MIXED_TEXTURE_KINDS) == {'photo'} | set(procedural.GENERATED_KINDS + procedural.REMIX_KINDS)
+    assert set(render.MIXED_BACKGROUND_KINDS) == set(render.MIXED_TEXTURE_KINDS)
