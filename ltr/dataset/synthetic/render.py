@@ -268,6 +268,7 @@ def render_sequence(rng, num_frames: int, size, split: str = 'train', p_occlusio
         if appearance == 'photos':
             return _texture_region(rng, image, aspect), 'photo'
         return _mixed_texture_region(rng, image, aspect)
+
     photos = list(sources['photos'])
 
     # Target.
