@@ -194,27 +194,32 @@ def test_ddp_two_processes_gloo(tmp_path, synthetic_dir, local_settings_dir):
 
 def test_tiny_stages_never_share_data_with_each_other_or_the_validation_set():
     """Each FCOT-tiny stage trains on its own generated sequences: distinct generator seeds (also distinct from the
-    validation tracking set's), distinct data folders, train split only; stages 3-5 continue the previous
-    stage's final epoch with stage 2's learning rates; only stage 5 adds procedural appearances."""
-    from ltr.train_settings.fcot import fcot_tiny_more_data, fcot_tiny_stage3, fcot_tiny_stage4, fcot_tiny_stage5
+    validation tracking set's), distinct data folders, train split only; stages 3-6 continue the previous
+    stage's final epoch with stage 2's learning rates; only stage 5 adds procedural appearances (stage 6 goes back
+    to photographs)."""
+    from ltr.train_settings.fcot import (fcot_tiny_more_data, fcot_tiny_stage3, fcot_tiny_stage4, fcot_tiny_stage5,
+                                         fcot_tiny_stage6)
     from pytracking.evaluation.synthetic_test import SYNTHETIC_TEST, SYNTHETIC_VAL
     specs = [fcot_tiny.TINY, fcot_tiny_more_data.TINY_MORE_DATA, fcot_tiny_stage3.TINY_STAGE3,
-             fcot_tiny_stage4.TINY_STAGE4, fcot_tiny_stage5.TINY_STAGE5]
+             fcot_tiny_stage4.TINY_STAGE4, fcot_tiny_stage5.TINY_STAGE5, fcot_tiny_stage6.TINY_STAGE6]
     data = [s.defaults['synthetic_params'] for s in specs]
-    assert [d['split'] for d in data] == ['train'] * 5 and SYNTHETIC_VAL['split'] == 'train'
+    assert [d['split'] for d in data] == ['train'] * 6 and SYNTHETIC_VAL['split'] == 'train'
     assert SYNTHETIC_TEST['split'] == 'test'
     seeds = [d['seed'] for d in data] + [SYNTHETIC_VAL['seed']]
     assert len(set(seeds)) == len(seeds), seeds
     suffixes = [s.defaults.get('synthetic_dir_suffix', '') for s in specs]
     assert len(set(suffixes)) == len(suffixes), suffixes
-    s3, s4, s5 = fcot_tiny_stage3.TINY_STAGE3, fcot_tiny_stage4.TINY_STAGE4, fcot_tiny_stage5.TINY_STAGE5
+    s3, s4, s5, s6 = (fcot_tiny_stage3.TINY_STAGE3, fcot_tiny_stage4.TINY_STAGE4, fcot_tiny_stage5.TINY_STAGE5,
+                      fcot_tiny_stage6.TINY_STAGE6)
     assert s3.previous_stage == ('fcot_tiny_more_data', fcot_tiny_more_data.TINY_MORE_DATA.total_epochs)
     assert s4.previous_stage == ('fcot_tiny_stage3', s3.total_epochs)
     assert (s3.total_epochs, s3.milestones, data[2]['num_sequences']) == (14, [10, 13], 3000)
     assert (s4.total_epochs, s4.milestones, data[3]['num_sequences']) == (8, [6], 2400)
     assert s5.previous_stage == ('fcot_tiny_stage4', s4.total_epochs)
     assert (s5.total_epochs, s5.milestones, data[4]['num_sequences']) == (10, [8], 3000)
-    assert [d.get('appearance', 'photos') for d in data] == ['photos'] * 4 + ['mixed']
-    for s in (s3, s4, s5):
+    assert s6.previous_stage == ('fcot_tiny_stage5', s5.total_epochs)
+    assert (s6.total_epochs, s6.milestones, data[5]['num_sequences']) == (3, [2], 1200)
+    assert [d.get('appearance', 'photos') for d in data] == ['photos'] * 4 + ['mixed', 'photos']
+    for s in (s3, s4, s5, s6):
         assert s.param_groups == fcot_tiny_more_data.TINY_MORE_DATA.param_groups
         assert s.defaults['net_options'] == fcot_tiny.NET_OPTIONS
