@@ -17,8 +17,6 @@ command on first use.
 the same tensors as ``fcot_tiny_more_data`` epoch 12.) Checkpoints are selected on the validation tracking set,
 never on the held-out test set; the measurements are in ``docs/fcot_tiny.md``.
 """
-import dataclasses
-
 from ltr.train_settings.fcot import recipe
 from ltr.train_settings.fcot.fcot_tiny import SYNTHETIC_PARAMS
 from ltr.train_settings.fcot.fcot_tiny_more_data import TINY_MORE_DATA
@@ -28,13 +26,10 @@ STAGE3_DATA_PARAMS = dict(SYNTHETIC_PARAMS, num_sequences=3000, seed=3)
 
 #: Stage 3 of FCOT-tiny: stage 2's learning rates (TINY's x0.2), 14 epochs, x0.2 after epochs 10 and 13, from
 #: ``fcot_tiny_more_data`` epoch 12, on :data:`STAGE3_DATA_PARAMS`.
-TINY_STAGE3 = dataclasses.replace(
-    TINY_MORE_DATA, total_epochs=14, milestones=[10, 13],
-    previous_stage=('fcot_tiny_more_data', TINY_MORE_DATA.total_epochs),
-    defaults=dict(TINY_MORE_DATA.defaults, synthetic_params=STAGE3_DATA_PARAMS, synthetic_dir_suffix='_seed3_3000',
-                  synthetic_val_sequences=40, val_epoch_interval=2,
-                  description='FCOT-tiny stage 3 on 3000 fresh sequences (continued from fcot_tiny_more_data '
-                              'epoch 12)'))
+TINY_STAGE3 = recipe.continued_stage(
+    TINY_MORE_DATA, 'fcot_tiny_more_data', total_epochs=14, milestones=[10, 13], synthetic_params=STAGE3_DATA_PARAMS,
+    synthetic_dir_suffix='_seed3_3000', synthetic_val_sequences=40, val_epoch_interval=2,
+    description='FCOT-tiny stage 3 on 3000 fresh sequences (continued from fcot_tiny_more_data epoch 12)')
 
 
 def run(settings):

@@ -13,6 +13,7 @@ checkpoint).
 import operator
 import os
 import random
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
@@ -31,8 +32,8 @@ from ltr.models.tracking.fcotnet import fcotnet
 from ltr.trainers import LTRTrainer
 from ltr.trainers.base_trainer import list_checkpoints
 
-__all__ = ['StageSpec', 'COMMON_DEFAULTS', 'run_stage', 'apply_settings', 'build_datasets', 'build_loaders',
-           'build_net', 'build_optimizer', 'param_groups', 'previous_stage_checkpoint', 'setup_runtime']
+__all__ = ['StageSpec', 'continued_stage', 'COMMON_DEFAULTS', 'run_stage', 'apply_settings', 'build_datasets',
+           'build_loaders', 'build_net', 'build_optimizer', 'param_groups', 'previous_stage_checkpoint', 'setup_runtime']
 
 #: Common settings of every FCOT stage (spec §3.1/§3.2); a stage or the CLI may override any of them.
 COMMON_DEFAULTS = {
@@ -109,6 +110,19 @@ class StageSpec:
     init: Optional[str] = None
     previous_stage: Optional[Tuple[str, int]] = None
     defaults: Dict[str, object] = field(default_factory=dict)
+
+
+def continued_stage(previous: StageSpec, previous_name: str, total_epochs: int, milestones: List[int],
+                    synthetic_params: dict, synthetic_dir_suffix: str, description: str, **defaults) -> StageSpec:
+    """A stage that continues ``previous`` (train name ``previous_name``) from its final epoch on other synthetic
+    data: the same flags, actor, losses and learning rates, a new schedule (``total_epochs``, ``milestones``), the
+    data ``synthetic_params`` in the folder ``<synthetic_dir><synthetic_dir_suffix>``, and ``defaults`` overriding
+    further setting values of ``previous``."""
+    return dataclasses.replace(
+        previous, total_epochs=int(total_epochs), milestones=list(milestones),
+        previous_stage=(previous_name, previous.total_epochs),
+        defaults=dict(previous.defaults, synthetic_params=synthetic_params,
+                      synthetic_dir_suffix=synthetic_dir_suffix, description=description, **defaults))
 
 
 # ------------------------------------------------------------------------------------------------ settings
