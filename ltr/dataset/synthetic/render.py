@@ -137,13 +137,17 @@ def _shape(rng, kind=None):
     return kind, params
 
 
+def _photo_region(rng, image: np.ndarray, aspect: float) -> np.ndarray:
+    """A textured window of ``image`` of the object's aspect, 15-60 % of the photo (small images, e.g. faces: all
+    of it)."""
+    if max(image.shape[:2]) <= 64:
+        return image
+    return app.cut_window(image, app.random_texture_window(image, rng, aspect, 0.15, 0.6))
+
+
 def _texture_region(rng, image: np.ndarray, aspect: float, strength: float = 1.0) -> np.ndarray:
-    """An augmented region of ``image`` (a textured window of the object's aspect, 15-60 % of the photo)."""
-    if max(image.shape[:2]) <= 64:                 # small images (faces): use all of it
-        region = image
-    else:
-        region = app.cut_window(image, app.random_texture_window(image, rng, aspect, 0.15, 0.6))
-    return app.augment_texture(region, rng, strength)
+    """An augmented region of ``image`` (:func:`_photo_region`)."""
+    return app.augment_texture(_photo_region(rng, image, aspect), rng, strength)
 
 
 def _mixed_texture_region(rng, image: np.ndarray, aspect: float):
@@ -153,9 +157,7 @@ def _mixed_texture_region(rng, image: np.ndarray, aspect: float):
     if kind == 'photo':
         return _texture_region(rng, image, aspect), kind
     if kind in procedural.REMIX_KINDS:
-        region = image if max(image.shape[:2]) <= 64 else \
-            app.cut_window(image, app.random_texture_window(image, rng, aspect, 0.15, 0.6))
-        tex = procedural.procedural_texture(rng, kind, 0, 0, photo=region)
+        tex = procedural.procedural_texture(rng, kind, 0, 0, photo=_photo_region(rng, image, aspect))
     else:
         side = rng.uniform(*GENERATED_TEXTURE_SIDE)
         tex = procedural.procedural_texture(rng, kind, side / math.sqrt(aspect), side * math.sqrt(aspect))
