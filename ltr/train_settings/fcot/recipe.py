@@ -13,8 +13,7 @@ checkpoint).
 import operator
 import os
 import random
-import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Tuple
 
 import numpy as np
@@ -118,7 +117,7 @@ def continued_stage(previous: StageSpec, previous_name: str, total_epochs: int, 
     data: the same flags, actor, losses and learning rates, a new schedule (``total_epochs``, ``milestones``), the
     data ``synthetic_params`` in the folder ``<synthetic_dir><synthetic_dir_suffix>``, and ``defaults`` overriding
     further setting values of ``previous``."""
-    return dataclasses.replace(
+    return replace(
         previous, total_epochs=int(total_epochs), milestones=list(milestones),
         previous_stage=(previous_name, previous.total_epochs),
         defaults=dict(previous.defaults, synthetic_params=synthetic_params,
