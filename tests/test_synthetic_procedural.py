@@ -1,4 +1,4 @@
-"""Procedural appearances of the synthetic generator (``appearance='mixed'``) and the guarantee that the default
+"""Procedural appearances of the synthetic generator (``appearance='mixed'`` and ``'generated'``) and the guarantee that the default
 ('photos') still writes what it wrote before the option existed."""
 import hashlib
 import json
@@ -54,6 +54,36 @@ def test_mixed_test_split_still_uses_only_test_sources():
         v = synthetic.render_sequence(synthetic.sequence_rng(0, 'test', i), 3, (96, 72), 'test', 1.0, 'mixed')
         assert v['meta']['object_class'] in test['photos']
         assert v['meta']['background'] in test['photos'] + test['videos']
+
+
+def test_generated_appearance_shows_no_photograph_and_no_video(monkeypatch):
+    def no_photo(*args, **kwargs):
+        raise AssertionError('a photograph region was cut')
+
+    def no_video(*args, **kwargs):
+        raise AssertionError('a video was loaded')
+    monkeypatch.setattr(render, '_photo_region', no_photo)
+    monkeypatch.setattr(render, 'load_video', no_video)
+    seqs = [synthetic.render_sequence(synthetic.sequence_rng(1, 'train', i), 4, (96, 72), 'train', 1.0, 'generated')
+            for i in range(10)]
+    kinds = set(render.GENERATED_TEXTURE_KINDS)
+    assert kinds == set(procedural.GENERATED_KINDS)
+    assert {v['meta']['target_appearance'] for v in seqs} == kinds          # every kind drawn in 10 sequences
+    for v in seqs:
+        assert v['meta']['object_class'] == 'generated:' + v['meta']['target_appearance']
+        assert v['meta']['background'] == 'generated' and v['meta']['background_appearance'] in kinds
+        assert v['meta']['occluder'] == 'none' or v['meta']['occluder'].startswith('generated (')
+    # with the photographs allowed again, the same draws give the same sequence ('photos' is untouched)
+    monkeypatch.undo()
+    again = synthetic.render_sequence(synthetic.sequence_rng(1, 'train', 0), 4, (96, 72), 'train', 1.0, 'generated')
+    assert np.array_equal(again['frames'][3], seqs[0]['frames'][3])
+
+
+def test_unseen_appearance_validation_set_is_the_validation_set_with_generated_textures():
+    from pytracking.evaluation.synthetic_test import SYNTHETIC_SETS, SYNTHETIC_VAL
+    params = dict(SYNTHETIC_SETS['synthetic_val_generated'])
+    assert params.pop('appearance') == 'generated' and params == SYNTHETIC_VAL
+    assert 'appearance' not in SYNTHETIC_SETS['synthetic_val'] and 'appearance' not in SYNTHETIC_SETS['synthetic_test']
 
 
 def test_unknown_appearance_is_refused_with_the_allowed_values(tmp_path):

@@ -4,8 +4,9 @@
         [--num_sequences N] [--out compare_baselines] [--threads T] [--net PATH] [--param NAME=VALUE ...]
 
 ``--dataset synthetic_test`` is the held-out synthetic test set and ``--dataset synthetic_val`` the validation set
-for choosing checkpoints (``--net``) and tracking parameters (``--param``) (:mod:`pytracking.evaluation.synthetic_test`,
-generated into ``<out>/data/`` when missing); any other name is a dataset of ``pytracking/evaluation/datasets.py``
+for choosing checkpoints (``--net``) and tracking parameters (``--param``), ``--dataset synthetic_val_generated`` a
+validation set of unseen (generated) appearance (:mod:`pytracking.evaluation.synthetic_test`, generated into
+``<out>/data/`` when missing); any other name is a dataset of ``pytracking/evaluation/datasets.py``
 read through the pytracking settings file (e.g. ``got10k_val``, ``otb``).
 
 Every sequence is run by each tracker in turn (same frames, same process), so the FPS columns are comparable.
@@ -176,8 +177,9 @@ def save_success_plot(scores, path, title='Success plot'):
 
 
 def load_sequences(dataset: str, data_dir: str, num_sequences=None, num_frames=None):
-    """The sequences of ``dataset`` (``synthetic_test`` and ``synthetic_val`` are generated into ``data_dir``), at
-    most ``num_sequences`` of them."""
+    """The sequences of ``dataset`` (the synthetic sets of
+    :data:`pytracking.evaluation.synthetic_test.SYNTHETIC_SETS` are generated into ``data_dir``), at most
+    ``num_sequences`` of them."""
     from pytracking.evaluation.synthetic_test import SYNTHETIC_SETS, synthetic_set_sequences
     if dataset in SYNTHETIC_SETS:
         return synthetic_set_sequences(dataset, data_dir, num_sequences, num_frames)
@@ -193,7 +195,8 @@ def build_parser():
                                 description='FCOT-tiny vs OpenCV trackers on the same sequences.')
     p.add_argument('--dataset', default='synthetic_test',
                    help="'synthetic_test' (held-out test set, default), 'synthetic_val' (validation set for choosing "
-                        "checkpoints and parameters) or a pytracking dataset")
+                        "checkpoints and parameters), 'synthetic_val_generated' (validation set of unseen, generated "
+                        "appearance) or a pytracking dataset")
     p.add_argument('--trackers', nargs='+', default=['fcot_tiny', 'csrt', 'kcf'], choices=TRACKER_CHOICES)
     p.add_argument('--num_sequences', type=int, default=None, help='use the first N sequences')
     p.add_argument('--num_frames', type=int, default=None, help='frames per synthetic sequence (default 100)')

@@ -5,6 +5,8 @@
 * ``synthetic_val`` (:data:`SYNTHETIC_VAL`): the validation set for choosing checkpoints and tracking parameters:
   the ``train`` split's photographs and videos, base seed 1 (the training datasets use seeds 0 and 2, so no
   sequence is one the networks were trained on).
+* ``synthetic_val_generated`` (:data:`SYNTHETIC_VAL_GENERATED`): validation of unseen appearance, generated
+  textures only.
 
 Each set is a pure function of its parameters; sequence ``i`` does not depend on how many sequences are generated,
 so a set of N sequences is the first N of the full set (with the same ``num_frames``).
@@ -13,7 +15,7 @@ import os
 
 from pytracking.evaluation.data import SequenceList
 
-__all__ = ['SYNTHETIC_TEST', 'SYNTHETIC_VAL', 'SYNTHETIC_SETS', 'synthetic_test_folder', 'synthetic_test_sequences',
+__all__ = ['SYNTHETIC_TEST', 'SYNTHETIC_VAL', 'SYNTHETIC_VAL_GENERATED', 'SYNTHETIC_SETS', 'synthetic_test_folder', 'synthetic_test_sequences',
            'synthetic_set_folder', 'synthetic_set_sequences']
 
 #: The generator parameters of the test set (README and docs/fcot_tiny.md report numbers on exactly this set).
@@ -24,8 +26,15 @@ SYNTHETIC_TEST = {'split': 'test', 'num_sequences': 30, 'num_frames': 100, 'size
 SYNTHETIC_VAL = {'split': 'train', 'num_sequences': 48, 'num_frames': 100, 'size': (320, 240), 'seed': 1,
                  'p_occlusion': 0.5}
 
+#: A second validation set, of unseen appearance: the same generator parameters as :data:`SYNTHETIC_VAL` with
+#: ``appearance='generated'`` (every object and background a generated texture: no photograph or video of either
+#: split). ``synthetic_val`` shows the training photographs and so rewards memorising them; this one measures what
+#: the held-out test set measures, generalisation to unseen appearance, without touching the test split.
+SYNTHETIC_VAL_GENERATED = dict(SYNTHETIC_VAL, appearance='generated')
+
 #: The evaluation sets by name (``--dataset`` of ``compare_baselines``).
-SYNTHETIC_SETS = {'synthetic_test': SYNTHETIC_TEST, 'synthetic_val': SYNTHETIC_VAL}
+SYNTHETIC_SETS = {'synthetic_test': SYNTHETIC_TEST, 'synthetic_val': SYNTHETIC_VAL,
+                  'synthetic_val_generated': SYNTHETIC_VAL_GENERATED}
 
 
 def synthetic_set_folder(name, data_dir, num_sequences=None, num_frames=None) -> str:

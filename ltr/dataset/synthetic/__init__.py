@@ -6,7 +6,8 @@ photograph and augmented, moving (slow to fast, with jumps), changing scale, asp
 moving background (a video clip or a camera panning/zooming over a photograph), among look-alike distractors,
 passing behind occluders, under illumination changes, motion blur and noise; with ``appearance='mixed'`` objects
 and photograph backgrounds may also show remixed photographs or generated textures
-(:mod:`~ltr.dataset.synthetic.procedural`). Sources and the split over them:
+(:mod:`~ltr.dataset.synthetic.procedural`); with ``appearance='generated'`` every object and background is a
+generated texture (the unseen-appearance validation set). Sources and the split over them:
 :mod:`~ltr.dataset.synthetic.sources` (``train`` and ``test`` share no photograph and no video; the demo's real
 footage ``bikes.mp4`` is in neither).
 
@@ -35,7 +36,7 @@ folder without one is a 'photos' folder).
 Command line::
 
     python -m ltr.dataset.synthetic OUT_DIR --split train --num_sequences N --num_frames F --size W H --seed S \
-        [--appearance photos|mixed] [--workers K]
+        [--appearance photos|mixed|generated] [--workers K]
 
 It generates into a missing or empty OUT_DIR, and otherwise validates the existing dataset. ``--workers`` renders
 sequences in K processes (default: one per CPU core); the files are the same for every K.
@@ -288,7 +289,7 @@ def main(argv=None):
     parser.add_argument('--jpeg_quality', type=int, default=DEFAULTS['jpeg_quality'])
     parser.add_argument('--appearance', choices=APPEARANCES, default=DEFAULTS['appearance'],
                         help="'photos': the split's photographs; 'mixed': also remixed photographs and generated "
-                             "textures")
+                             "textures; 'generated': generated textures only")
     parser.add_argument('--workers', type=int, default=None,
                         help='processes rendering sequences (default: one per CPU core; same files for any value)')
     args = parser.parse_args(argv)
