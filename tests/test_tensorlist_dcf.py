@@ -153,6 +153,24 @@ def test_fcot_window_values():
     assert torch.allclose(w2[0, 0, 10, 50], w[10] * w[50])
 
 
+def test_soft_window_blends_the_peak_normalised_window_with_a_flat_one():
+    w = dcf.fcot_hann2d(72)
+    for influence in (0.0, 0.3, 1.0):
+        s = dcf.soft_window(w, influence)
+        ref = 1 - influence + influence * w.double() / 0.16       # independent: the window's peak is 0.16
+        assert torch.allclose(s.double(), ref, atol=1e-6)
+        assert abs(s.max().item() - 1.0) < 1e-6 and abs(s[0, 0, 36, 36].item() - 1.0) < 1e-6
+        assert s.min().item() >= 1 - influence - 1e-6
+    assert argmax_equal(dcf.soft_window(w, 1.0), w)
+    for bad in (-0.1, 1.5):
+        with pytest.raises(ValueError, match=r"window_influence must be in \[0, 1\], got"):
+            dcf.soft_window(w, bad)
+
+
+def argmax_equal(a, b):
+    return int(a.flatten().argmax()) == int(b.flatten().argmax())
+
+
 def test_pytracking_hann_windows():
     w = dcf.hann1d(5)
     ref = 0.5 * (1 - torch.cos(2 * math.pi / 6 * torch.arange(1, 6, dtype=torch.float64)))

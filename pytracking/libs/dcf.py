@@ -48,6 +48,18 @@ def fcot_hann2d(sz=72) -> torch.Tensor:
     return fcot_hann1d(h).reshape(1, 1, -1, 1) * fcot_hann1d(w).reshape(1, 1, 1, -1)
 
 
+def soft_window(window: torch.Tensor, influence: float) -> torch.Tensor:
+    """``(1 - influence) + influence * window / max(window)``: a window scaled to peak 1 and blended with a flat
+    one (not official; SiamFC-style window influence). ``influence`` 1 is the window scaled to peak 1, 0 is flat.
+    Multiplied onto a score map it penalises far peaks by at most the factor ``1 - influence`` and leaves a
+    centred peak's score unchanged, so score thresholds keep their meaning (unlike the official FCOT window,
+    whose peak is 0.16)."""
+    influence = float(influence)
+    if not 0.0 <= influence <= 1.0:
+        raise ValueError(f"window_influence must be in [0, 1], got {influence}")
+    return (1.0 - influence) + influence * (window / window.max())
+
+
 def _hw(sz):
     if isinstance(sz, torch.Tensor):
         sz = sz.reshape(-1).tolist()

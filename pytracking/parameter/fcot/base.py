@@ -45,6 +45,7 @@ COMMON = dict(
     target_neighborhood_scale=2.2,
     dispalcement_scale=0.8,  # (sic) official name
     window_output=False,
+    window_influence=None,  # not official: soften the window_output window (dcf.soft_window); None = official
     perform_hn_without_windowing=True,
     hard_negative_learning_rate=0.02,
     update_scale_when_uncertain=True,

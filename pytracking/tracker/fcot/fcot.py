@@ -10,7 +10,7 @@ import torch
 
 from pytracking.features.augmentation import augmentation_expansion_size, build_init_transforms, transform_boxes
 from pytracking.features.preprocessing import numpy_to_torch, sample_patch, sample_patch_transformed
-from pytracking.libs.dcf import fcot_hann2d
+from pytracking.libs.dcf import fcot_hann2d, soft_window
 from pytracking.tracker.base.basetracker import BaseTracker
 from pytracking.tracker.fcot import localization as loc
 from pytracking.tracker.fcot.inputs import as_rgb_frame, check_init_box
@@ -170,7 +170,7 @@ class FCOT(BaseTracker):
         self.memory = SampleMemory([x72, x18, xr], boxes, p.sample_memory_size)
         self._init_label_cache()
         self.best_sample = BestSampleBuffer()
-        self.window = fcot_hann2d(xr.shape[-1]).to(self.device) if p.window_output else None
+        self.window = self._output_window(xr.shape[-1])
         self.prev_pos = self.pos.clone()
         self.losses = {}
         self.timer = StageTimer(p.get('profile', False), self.device)
@@ -261,6 +261,21 @@ class FCOT(BaseTracker):
             from pytracking.tracker.fcot import debug as fcot_debug
             fcot_debug.send_track(self, image, out, (s18, s72, fused, reg), time.perf_counter() - debug_tic)
         return out
+
+    def _output_window(self, size: int):
+        """The window multiplied onto the fused scores before the first peak is taken, ``(1, 1, size, size)`` or
+        None: the official FCOT window (``window_output``), optionally softened by ``window_influence``
+        (not official, :func:`~pytracking.libs.dcf.soft_window`)."""
+        p = self.params
+        influence = p.get('window_influence', None)
+        if not p.window_output:
+            if influence is not None:
+                raise ValueError(f"window_influence={influence} needs window_output=True (it softens that window)")
+            return None
+        window = fcot_hann2d(size)
+        if influence is not None:
+            window = soft_window(window, influence)
+        return window.to(self.device)
 
     def _not_found_output(self, sample_pos, sample_scale) -> dict:
         """The output of a frame whose network output is not finite: the previous box, flag 'not_found', no state
