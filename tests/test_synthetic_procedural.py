@@ -1,5 +1,5 @@
-"""Procedural appearances of the synthetic generator (``appearance='mixed'`` and ``'generated'``) and the guarantee that the default
-('photos') still writes what it wrote before the option existed."""
+"""Procedural appearances of the synthetic generator (``appearance='mixed'`` and ``'generated'``) and the guarantee
+that the default ('photos') still writes what it wrote before the option existed."""
 import hashlib
 import json
 import os

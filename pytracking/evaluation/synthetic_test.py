@@ -15,8 +15,8 @@ import os
 
 from pytracking.evaluation.data import SequenceList
 
-__all__ = ['SYNTHETIC_TEST', 'SYNTHETIC_VAL', 'SYNTHETIC_VAL_GENERATED', 'SYNTHETIC_SETS', 'synthetic_test_folder', 'synthetic_test_sequences',
-           'synthetic_set_folder', 'synthetic_set_sequences']
+__all__ = ['SYNTHETIC_TEST', 'SYNTHETIC_VAL', 'SYNTHETIC_VAL_GENERATED', 'SYNTHETIC_SETS', 'synthetic_test_folder',
+           'synthetic_test_sequences', 'synthetic_set_folder', 'synthetic_set_sequences']
 
 #: The generator parameters of the test set (README and docs/fcot_tiny.md report numbers on exactly this set).
 SYNTHETIC_TEST = {'split': 'test', 'num_sequences': 30, 'num_frames': 100, 'size': (320, 240), 'seed': 0,

@@ -50,7 +50,8 @@ MIXED_BACKGROUND_KINDS = {'photo': 0.6, 'remap': 0.15, 'shuffle': 0.05, 'noise':
 #: kinds of :data:`MIXED_TEXTURE_KINDS` in the same proportions).
 GENERATED_TEXTURE_KINDS = {'noise': 0.33, 'stripes': 0.27, 'leaves': 0.4}
 
-#: appearance='mixed' or 'generated': side (pixels, geometric mean of width and height) of a generated texture region.
+#: appearance='mixed' or 'generated': side (pixels, geometric mean of width and height) of a generated texture
+#: region.
 GENERATED_TEXTURE_SIDE = (64.0, 256.0)
 
 
@@ -382,7 +383,8 @@ def render_sequence(rng, num_frames: int, size, split: str = 'train', p_occlusio
 
     cover = cover_from_fraction(visible)
     absence = (cover == 0).astype(np.int64)
-    meta = {'object_class': 'generated:' + target_look if appearance == 'generated' else target_src, 'motion_class': attrs['speed'], 'major_class': 'synthetic',
+    object_class = 'generated:' + target_look if appearance == 'generated' else target_src
+    meta = {'object_class': object_class, 'motion_class': attrs['speed'], 'major_class': 'synthetic',
             'root_class': 'synthetic', 'motion_adverb': 'quickly' if attrs['speed'] == 'fast' else 'slowly',
             'split': split, 'background': bg_name, 'shape': shape[0], 'scale_change': attrs['size'],
             'rotation': attrs['rotation'], 'motion_blur': str(attrs['blur']).lower(), 'jumps': jumps,

