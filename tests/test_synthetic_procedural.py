@@ -29,6 +29,7 @@ def test_photos_appearance_draws_what_it_drew_before_the_option():
     expected = 'a39cdad9133eaafd29796c77aa622662b1614e2e6a2ea30db255cb5d3857045f'
     assert _photos_fingerprint() == expected
     assert _photos_fingerprint(appearance='photos') == expected
+    assert _photos_fingerprint(appearance='photos', distractors='standard') == expected   # both defaults
 
 
 def test_mixed_appearance_is_deterministic_differs_and_records_its_looks():

@@ -28,15 +28,15 @@ Training reads it with ``Got10k(OUT_DIR)`` or ``SyntheticGot10k()`` (local.py fi
 evaluation with pytracking's ``SyntheticDataset`` (field ``synthetic_path``), or with ``GOT10KDataset('val')`` when
 the folder is placed at ``<got10k_path>/val``.
 
-Sequence ``i`` is a pure function of ``(seed, split, i, num_frames, size, p_occlusion, appearance)``: the same seed
-gives identical files, and adding sequences does not change the earlier ones. ``appearance='photos'`` (the default)
-writes the same files as before the option existed (its ``synthetic_info.json`` has no ``appearance`` entry, and a
-folder without one is a 'photos' folder).
+Sequence ``i`` is a pure function of ``(seed, split, i, num_frames, size, p_occlusion, appearance, distractors)``:
+the same seed gives identical files, and adding sequences does not change the earlier ones. ``appearance='photos'``
+and ``distractors='standard'`` (the defaults) write the same files as before the options existed (their
+``synthetic_info.json`` has no ``appearance`` / ``distractors`` entry, and a folder without one has the default).
 
 Command line::
 
     python -m ltr.dataset.synthetic OUT_DIR --split train --num_sequences N --num_frames F --size W H --seed S \
-        [--appearance photos|mixed|generated] [--workers K]
+        [--appearance photos|mixed|generated] [--distractors standard|dense] [--workers K]
 
 It generates into a missing or empty OUT_DIR, and otherwise validates the existing dataset. ``--workers`` renders
 sequences in K processes (default: one per CPU core); the files are the same for every K.
@@ -52,10 +52,10 @@ import time
 import cv2
 import numpy as np
 
-from ltr.dataset.synthetic.render import APPEARANCES, cover_from_fraction, render_sequence
+from ltr.dataset.synthetic.render import APPEARANCES, DISTRACTOR_MODES, cover_from_fraction, render_sequence
 from ltr.dataset.synthetic.sources import SPLITS
 
-__all__ = ['DEFAULTS', 'SPLITS', 'APPEARANCES', 'render_sequence', 'generate_synthetic_dataset',
+__all__ = ['DEFAULTS', 'SPLITS', 'APPEARANCES', 'DISTRACTOR_MODES', 'render_sequence', 'generate_synthetic_dataset',
            'validate_synthetic_dataset', 'ensure_synthetic_dataset', 'cover_from_fraction', 'sequence_rng', 'main']
 
 #: Seconds between two progress lines of :func:`generate_synthetic_dataset` (``verbose=True``).
@@ -65,7 +65,7 @@ PROGRESS_INTERVAL_S = 10.0
 SEQUENCES_PER_WORKER = 4
 
 DEFAULTS = {'num_sequences': 20, 'num_frames': 60, 'size': (320, 240), 'seed': 0, 'p_occlusion': 0.5,
-            'jpeg_quality': 95, 'split': 'train', 'appearance': 'photos'}
+            'jpeg_quality': 95, 'split': 'train', 'appearance': 'photos', 'distractors': 'standard'}
 
 GENERATOR_VERSION = 2
 INFO_FILE = 'synthetic_info.json'
@@ -114,8 +114,9 @@ def _write_sequence(seq_dir, video, size, jpeg_quality):
 
 def _render_and_write(job):
     """Render sequence ``index`` and write it into ``tmp`` (one unit of work, also in a worker process)."""
-    tmp, seed, split, index, num_frames, size, p_occlusion, jpeg_quality, appearance = job
-    video = render_sequence(sequence_rng(seed, split, index), num_frames, size, split, p_occlusion, appearance)
+    tmp, seed, split, index, num_frames, size, p_occlusion, jpeg_quality, appearance, distractors = job
+    video = render_sequence(sequence_rng(seed, split, index), num_frames, size, split, p_occlusion, appearance,
+                            distractors)
     _write_sequence(os.path.join(tmp, sequence_name(index)), video, size, jpeg_quality)
     return index
 
@@ -128,11 +129,13 @@ def _check_workers(workers):
     return workers
 
 
-def _check_params(num_sequences, num_frames, size, p_occlusion, jpeg_quality, split, appearance):
+def _check_params(num_sequences, num_frames, size, p_occlusion, jpeg_quality, split, appearance, distractors):
     if split not in _SPLIT_CODES:
         raise ValueError('split must be one of {}, got {!r}'.format(sorted(_SPLIT_CODES), split))
     if appearance not in APPEARANCES:
         raise ValueError('appearance must be one of {}, got {!r}'.format(APPEARANCES, appearance))
+    if distractors not in DISTRACTOR_MODES:
+        raise ValueError('distractors must be one of {}, got {!r}'.format(tuple(DISTRACTOR_MODES), distractors))
     if int(num_sequences) < 1:
         raise ValueError('num_sequences must be >= 1, got {}'.format(num_sequences))
     if int(num_frames) < 1:
@@ -148,10 +151,10 @@ def _check_params(num_sequences, num_frames, size, p_occlusion, jpeg_quality, sp
 def generate_synthetic_dataset(folder, num_sequences=DEFAULTS['num_sequences'], num_frames=DEFAULTS['num_frames'],
                                size=DEFAULTS['size'], seed=DEFAULTS['seed'], p_occlusion=DEFAULTS['p_occlusion'],
                                jpeg_quality=DEFAULTS['jpeg_quality'], split=DEFAULTS['split'], verbose=False,
-                               workers=1, appearance=DEFAULTS['appearance']):
+                               workers=1, appearance=DEFAULTS['appearance'], distractors=DEFAULTS['distractors']):
     """Generate a dataset of the given ``split`` ('train', 'test', 'train_extra' or 'val_caer') into ``folder``,
-    which must be missing or empty. Returns the folder path. ``appearance``: one of :data:`APPEARANCES` (see
-    :func:`~ltr.dataset.synthetic.render.render_sequence`).
+    which must be missing or empty. Returns the folder path. ``appearance``: one of :data:`APPEARANCES`,
+    ``distractors``: a key of :data:`DISTRACTOR_MODES` (see :func:`~ltr.dataset.synthetic.render.render_sequence`).
 
     Writes into ``<folder>.tmp-<pid>`` first and renames it at the end, so an interrupted run leaves no
     half-written dataset behind. ``verbose`` prints progress lines (the first and last sequence, and at most one
@@ -159,7 +162,7 @@ def generate_synthetic_dataset(folder, num_sequences=DEFAULTS['num_sequences'], 
     many processes (None: one per CPU core; at most one per :data:`SEQUENCES_PER_WORKER` sequences, since starting
     a worker costs about a second); every sequence has its own random generator, so the files are the same.
     """
-    _check_params(num_sequences, num_frames, size, p_occlusion, jpeg_quality, split, appearance)
+    _check_params(num_sequences, num_frames, size, p_occlusion, jpeg_quality, split, appearance, distractors)
     workers = _check_workers(workers)
     folder = os.path.abspath(os.fspath(folder))
     if os.path.exists(folder) and (not os.path.isdir(folder) or os.listdir(folder)):
@@ -171,8 +174,8 @@ def generate_synthetic_dataset(folder, num_sequences=DEFAULTS['num_sequences'], 
     os.makedirs(tmp)
     pool = None
     try:
-        jobs = [(tmp, int(seed), split, i, int(num_frames), size, float(p_occlusion), int(jpeg_quality), appearance)
-                for i in range(int(num_sequences))]
+        jobs = [(tmp, int(seed), split, i, int(num_frames), size, float(p_occlusion), int(jpeg_quality), appearance,
+                 distractors) for i in range(int(num_sequences))]
         workers = min(workers, len(jobs) // SEQUENCES_PER_WORKER)
         if workers > 1:
             # spawn: the workers start clean (no copy of a parent's threads or CUDA state)
@@ -202,6 +205,8 @@ def generate_synthetic_dataset(folder, num_sequences=DEFAULTS['num_sequences'], 
                 'split': split}
         if appearance != 'photos':      # 'photos' folders keep the info file they had before the option existed
             info['appearance'] = appearance
+        if distractors != 'standard':   # likewise
+            info['distractors'] = distractors
         with open(os.path.join(tmp, INFO_FILE), 'w') as f:
             json.dump(info, f, indent=2)
         if os.path.isdir(folder):
@@ -240,12 +245,14 @@ def validate_synthetic_dataset(folder):
         with open(info_path) as f:
             info = json.load(f)
         info.setdefault('appearance', 'photos')   # written only for other appearances
+        info.setdefault('distractors', 'standard')   # written only for other modes
         return info
     return {}
 
 
 def ensure_synthetic_dataset(folder, num_sequences=None, num_frames=None, size=None, seed=None, p_occlusion=None,
-                             jpeg_quality=None, split=None, verbose=False, workers=1, appearance=None):
+                             jpeg_quality=None, split=None, verbose=False, workers=1, appearance=None,
+                             distractors=None):
     """Generate the dataset into ``folder`` if it is missing or empty, otherwise validate it. Returns the path.
     ``workers``: processes that render the sequences when generating (see :func:`generate_synthetic_dataset`).
 
@@ -254,7 +261,8 @@ def ensure_synthetic_dataset(folder, num_sequences=None, num_frames=None, size=N
     """
     requested = {'num_sequences': num_sequences, 'num_frames': num_frames,
                  'size': None if size is None else [int(size[0]), int(size[1])], 'seed': seed,
-                 'p_occlusion': p_occlusion, 'jpeg_quality': jpeg_quality, 'split': split, 'appearance': appearance}
+                 'p_occlusion': p_occlusion, 'jpeg_quality': jpeg_quality, 'split': split, 'appearance': appearance,
+                 'distractors': distractors}
     folder = os.path.abspath(os.fspath(folder))
     if not os.path.exists(folder) or (os.path.isdir(folder) and not os.listdir(folder)):
         params = {k: (DEFAULTS[k] if v is None else v) for k, v in requested.items()}
@@ -290,6 +298,9 @@ def main(argv=None):
     parser.add_argument('--appearance', choices=APPEARANCES, default=DEFAULTS['appearance'],
                         help="'photos': the split's photographs; 'mixed': also remixed photographs and generated "
                              "textures; 'generated': generated textures only")
+    parser.add_argument('--distractors', choices=tuple(DISTRACTOR_MODES), default=DEFAULTS['distractors'],
+                        help="'standard': 0-4 distractors on their own paths; 'dense': more, mostly look-alikes, "
+                             "many following the target (training data for discrimination)")
     parser.add_argument('--workers', type=int, default=None,
                         help='processes rendering sequences (default: one per CPU core; same files for any value)')
     args = parser.parse_args(argv)
@@ -297,7 +308,8 @@ def main(argv=None):
     try:
         folder = ensure_synthetic_dataset(args.out_dir, args.num_sequences, args.num_frames, args.size, args.seed,
                                           args.p_occlusion, args.jpeg_quality, args.split, verbose=not existed,
-                                          workers=args.workers, appearance=args.appearance)
+                                          workers=args.workers, appearance=args.appearance,
+                                          distractors=args.distractors)
     except (OSError, ValueError) as e:
         print('error: {}'.format(e), file=sys.stderr)
         return 2

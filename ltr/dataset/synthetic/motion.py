@@ -25,6 +25,15 @@ def smooth_noise(rng, num_frames: int, amplitude: float, cycles=(0.3, 1.5), term
     return amplitude * out / terms
 
 
+def follower_offsets(rng, num_frames: int, side: float, distance=(0.7, 2.0)) -> np.ndarray:
+    """``(F, 2)`` offsets ``(dx, dy)`` in pixels of an object that follows another one around: the distance drifts
+    smoothly about ``uniform(*distance) * side`` (x0.74..1.35) and the direction turns smoothly (up to about a
+    quarter turn each way), so the follower circles and crosses its leader's neighbourhood."""
+    radius = side * rng.uniform(*distance) * np.exp(smooth_noise(rng, num_frames, 0.3))
+    angle = rng.uniform(0, 2 * np.pi) + smooth_noise(rng, num_frames, 1.5)
+    return np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1)
+
+
 def size_schedule(rng, num_frames: int, w0: float, h0: float, kind: str) -> np.ndarray:
     """``(F, 2)`` object sizes ``(w, h)`` in pixels before rotation.
 

@@ -28,7 +28,7 @@ from ltr.dataset.synthetic import procedural
 from ltr.dataset.synthetic.sources import load_photo, load_silhouettes, load_video, split_sources
 
 __all__ = ['render_sequence', 'cover_from_fraction', 'APPEARANCES', 'MIXED_TEXTURE_KINDS',
-           'MIXED_BACKGROUND_KINDS', 'GENERATED_TEXTURE_KINDS']
+           'MIXED_BACKGROUND_KINDS', 'GENERATED_TEXTURE_KINDS', 'DISTRACTOR_MODES']
 
 #: What objects and photo backgrounds look like. 'photos' (the default; the output of every dataset generated
 #: before this option existed): augmented regions of the split's photographs only. 'mixed': those, or
@@ -53,6 +53,20 @@ GENERATED_TEXTURE_KINDS = {'noise': 0.33, 'stripes': 0.27, 'leaves': 0.4}
 #: appearance='mixed' or 'generated': side (pixels, geometric mean of width and height) of a generated texture
 #: region.
 GENERATED_TEXTURE_SIDE = (64.0, 256.0)
+
+
+#: How many distractors a sequence has, of which kinds, and how many follow the target around. 'standard' (the
+#: default; every dataset generated before this option existed): 0-4 distractors (probabilities ``count``), each
+#: moving on its own path. 'dense' (a training-data option for discrimination): 2-4 in most sequences, mostly
+#: look-alikes, and with probability ``p_follow`` a distractor follows the target at 0.7-2 target sides
+#: (:func:`~ltr.dataset.synthetic.motion.follower_offsets`), so that training crops hold a similar object next to
+#: the target in the training and the test frames alike.
+DISTRACTOR_MODES = {
+    'standard': {'count': [0.25, 0.3, 0.2, 0.15, 0.1], 'kinds': {'lookalike': 0.4, 'same_photo': 0.3, 'other': 0.3},
+                 'p_follow': 0.0},
+    'dense': {'count': [0.05, 0.15, 0.3, 0.3, 0.2], 'kinds': {'lookalike': 0.6, 'same_photo': 0.2, 'other': 0.2},
+              'p_follow': 0.6},
+}
 
 
 def cover_from_fraction(visible_fraction):
@@ -186,7 +200,8 @@ def _extent(sizes: np.ndarray, rotation: np.ndarray) -> np.ndarray:
 
 
 def _moving(rng, frame_w, frame_h, num_frames, w0, h0, texture, shape, size_kind=None, rot_kind=None,
-            speed_class=None, jumps=0, blur_ok=True, max_frac=0.6):
+            speed_class=None, jumps=0, blur_ok=True, max_frac=0.6, follow=None):
+    """An object on its own random path, or (``follow``: ``(F, 2)`` centres) on that path, kept inside the frame."""
     size_kind = size_kind or _pick(rng, {'steady': 0.5, 'zoom': 0.3, 'pulse': 0.2})
     rot_kind = rot_kind or _pick(rng, {'none': 0.55, 'sway': 0.3, 'spin': 0.15})
     speed_class = speed_class or _pick(rng, {'slow': 0.3, 'medium': 0.45, 'fast': 0.25})
@@ -195,7 +210,12 @@ def _moving(rng, frame_w, frame_h, num_frames, w0, h0, texture, shape, size_kind
     rotation = motion.rotation_schedule(rng, num_frames, rot_kind)
     extent = _extent(sizes, rotation)
     speed = rng.uniform(*motion.SPEED_CLASSES[speed_class]) * math.hypot(frame_w, frame_h)
-    centres = motion.trajectory(rng, extent / 2.0 + 2.0, frame_w, frame_h, speed, num_jumps=jumps)
+    if follow is None:
+        centres = motion.trajectory(rng, extent / 2.0 + 2.0, frame_w, frame_h, speed, num_jumps=jumps)
+    else:
+        lo = extent / 2.0 + 2.0
+        hi = np.maximum(np.array([frame_w, frame_h], dtype=np.float64) - lo, lo)
+        centres = np.clip(np.asarray(follow, np.float64), lo, hi)
     gain = np.exp(motion.smooth_noise(rng, num_frames, rng.uniform(0.0, 0.25)))
     blur = blur_ok and speed > 4.0 and rng.random() < 0.7
     obj = _Object(rng, texture, shape[0], shape[1], sizes, rotation, centres, gain, blur)
@@ -263,7 +283,7 @@ def _illumination(rng, num_frames, frame_w, frame_h):
 
 
 def render_sequence(rng, num_frames: int, size, split: str = 'train', p_occlusion: float = 0.5,
-                    appearance: str = 'photos'):
+                    appearance: str = 'photos', distractors: str = 'standard'):
     """Render one synthetic video from the photographs and videos of ``split``.
 
     Args:
@@ -275,6 +295,8 @@ def render_sequence(rng, num_frames: int, size, split: str = 'train', p_occlusio
         appearance: one of :data:`APPEARANCES`; 'photos' draws exactly what it drew before the option existed
             (same random numbers, same files), 'mixed' also remixed photographs and generated textures,
             'generated' generated textures only.
+        distractors: a key of :data:`DISTRACTOR_MODES`; 'standard' draws exactly what it drew before the option
+            existed, 'dense' more distractors, mostly look-alikes, many following the target.
     Returns:
         dict with 'frames' (list of F ``(H, W, 3)`` uint8 RGB), 'bbox' ``(F, 4)`` int64 ``[x, y, w, h]`` (tight box of
         the whole target shape, image pixels), 'cover' ``(F,)`` int64 in 0..8, 'absence' ``(F,)`` int64 0/1, 'meta'
@@ -282,6 +304,9 @@ def render_sequence(rng, num_frames: int, size, split: str = 'train', p_occlusio
     """
     if appearance not in APPEARANCES:
         raise ValueError(f"synthetic appearance {appearance!r}; allowed: {APPEARANCES}")
+    if distractors not in DISTRACTOR_MODES:
+        raise ValueError(f"synthetic distractors {distractors!r}; allowed: {tuple(DISTRACTOR_MODES)}")
+    mode = DISTRACTOR_MODES[distractors]
     frame_w, frame_h = int(size[0]), int(size[1])
     sources = split_sources(split)
 
@@ -311,9 +336,9 @@ def render_sequence(rng, num_frames: int, size, split: str = 'train', p_occlusio
                                                appearance=appearance)
 
     # Distractors (drawn below the target).
-    distractors, kinds = [], []
-    for _ in range(int(rng.choice(5, p=[0.25, 0.3, 0.2, 0.15, 0.1]))):
-        kind = _pick(rng, {'lookalike': 0.4, 'same_photo': 0.3, 'other': 0.3})
+    objects, kinds, followers = [], [], 0
+    for _ in range(int(rng.choice(5, p=mode['count']))):
+        kind = _pick(rng, mode['kinds'])
         s = rng.uniform(0.75, 1.3)
         if kind == 'lookalike':
             tex = app.augment_texture(target_tex, rng, 0.3)
@@ -326,8 +351,12 @@ def render_sequence(rng, num_frames: int, size, split: str = 'train', p_occlusio
             o_images = load_photo(other)
             tex, _ = texture(o_images[int(rng.integers(len(o_images)))], aspect)
             d_shape = _shape(rng)
-        d, _ = _moving(rng, frame_w, frame_h, num_frames, w0 * s, h0 * s, tex, d_shape)
-        distractors.append(d)
+        follow = None
+        if mode['p_follow'] > 0 and rng.random() < mode['p_follow']:
+            follow = target.centres + motion.follower_offsets(rng, num_frames, side)
+            followers += 1
+        d, _ = _moving(rng, frame_w, frame_h, num_frames, w0 * s, h0 * s, tex, d_shape, follow=follow)
+        objects.append(d)
         kinds.append(kind)
 
     # Occluder (drawn above the target): crosses the target's path around frame t_c, or stands still on it.
@@ -364,7 +393,7 @@ def render_sequence(rng, num_frames: int, size, split: str = 'train', p_occlusio
     frames, boxes, visible = [], np.zeros((num_frames, 4), np.int64), np.ones(num_frames)
     for t in range(num_frames):
         frame = background(t).astype(np.float32)
-        for d in distractors:
+        for d in objects:
             _composite(frame, *d.patch(t, num_frames))
         rgb, alpha, x0, y0 = target.patch(t, num_frames)
         t_alpha = _composite(frame, rgb, alpha, x0, y0)
@@ -388,8 +417,10 @@ def render_sequence(rng, num_frames: int, size, split: str = 'train', p_occlusio
             'root_class': 'synthetic', 'motion_adverb': 'quickly' if attrs['speed'] == 'fast' else 'slowly',
             'split': split, 'background': bg_name, 'shape': shape[0], 'scale_change': attrs['size'],
             'rotation': attrs['rotation'], 'motion_blur': str(attrs['blur']).lower(), 'jumps': jumps,
-            'num_distractors': len(distractors), 'distractors': ' '.join(kinds) or 'none', 'occluder': occ_desc,
+            'num_distractors': len(objects), 'distractors': ' '.join(kinds) or 'none', 'occluder': occ_desc,
             'illumination': light_kind, 'noise_sigma': round(noise, 2)}
     if appearance != 'photos':   # (absent from 'photos' sequences, whose files stay as they were)
         meta.update(appearance=appearance, target_appearance=target_look, background_appearance=bg_look)
+    if distractors != 'standard':   # (absent from 'standard' sequences, likewise)
+        meta.update(distractor_mode=distractors, followers=followers)
     return {'frames': frames, 'bbox': boxes, 'cover': cover, 'absence': absence, 'meta': meta}
