@@ -26,13 +26,15 @@ def test_shipped_checkpoint_is_package_data_and_loads_strictly():
     net = load_network(path).eval()          # rebuilt from the pickled constructor, loaded with strict=True
     assert net.constructor.kwds['decoder_dim'] == 64 and net.constructor.kwds['truncate_backbone'] is True
     assert set(net.state_dict()) == set(ckpt['net'])
-    # four stages on the birth certificate: fcot_tiny epoch 16, fcot_tiny_more_data epoch 12, fcot_tiny_stage3
-    # epoch 14, then fcot_tiny_stage4 epoch 8 (the source)
+    # five stages on the birth certificate: fcot_tiny epoch 16, fcot_tiny_more_data epoch 12, fcot_tiny_stage3
+    # epoch 14, fcot_tiny_stage4 epoch 8, then fcot_tiny_stage5 epoch 8 (the source, mixed-appearance data)
     prov = ckpt['provenance']
     assert [(st['train_settings'], st['epoch']) for st in prov['stages']] == [
         ('ltr/train_settings/fcot/fcot_tiny.py', 16), ('ltr/train_settings/fcot/fcot_tiny_more_data.py', 12),
-        ('ltr/train_settings/fcot/fcot_tiny_stage3.py', 14), ('ltr/train_settings/fcot/fcot_tiny_stage4.py', 8)]
-    assert prov['settings']['synthetic_params']['seed'] == 4 and ckpt['epoch'] == 8
+        ('ltr/train_settings/fcot/fcot_tiny_stage3.py', 14), ('ltr/train_settings/fcot/fcot_tiny_stage4.py', 8),
+        ('ltr/train_settings/fcot/fcot_tiny_stage5.py', 8)]
+    params = prov['settings']['synthetic_params']
+    assert params['seed'] == 5 and params['appearance'] == 'mixed' and ckpt['epoch'] == 8
     with torch.no_grad():
         feats = net.extract_tracking_features(torch.randn(2, 3, 128, 128, generator=torch.Generator().manual_seed(0)))
     assert feats['clf_18'].shape == (2, 128, 8, 8) and feats['reg_72'].shape == (2, 32, 32, 32)

