@@ -112,14 +112,18 @@ class StageSpec:
 
 
 def continued_stage(previous: StageSpec, previous_name: str, total_epochs: int, milestones: List[int],
-                    synthetic_params: dict, synthetic_dir_suffix: str, description: str, **defaults) -> StageSpec:
-    """A stage that continues ``previous`` (train name ``previous_name``) from its final epoch on other synthetic
-    data: the same flags, actor, losses and learning rates, a new schedule (``total_epochs``, ``milestones``), the
-    data ``synthetic_params`` in the folder ``<synthetic_dir><synthetic_dir_suffix>``, and ``defaults`` overriding
-    further setting values of ``previous``."""
+                    synthetic_params: dict, synthetic_dir_suffix: str, description: str,
+                    from_epoch: Optional[int] = None, **defaults) -> StageSpec:
+    """A stage that continues ``previous`` (train name ``previous_name``) from its final epoch (or ``from_epoch``)
+    on other synthetic data: the same flags, actor, losses and learning rates, a new schedule (``total_epochs``,
+    ``milestones``), the data ``synthetic_params`` in the folder ``<synthetic_dir><synthetic_dir_suffix>``, and
+    ``defaults`` overriding further setting values of ``previous``."""
+    epoch = previous.total_epochs if from_epoch is None else int(from_epoch)
+    if not 1 <= epoch <= previous.total_epochs:
+        raise ValueError(f"from_epoch={from_epoch}: {previous_name} has epochs 1..{previous.total_epochs}")
     return replace(
         previous, total_epochs=int(total_epochs), milestones=list(milestones),
-        previous_stage=(previous_name, previous.total_epochs),
+        previous_stage=(previous_name, epoch),
         defaults=dict(previous.defaults, synthetic_params=synthetic_params,
                       synthetic_dir_suffix=synthetic_dir_suffix, description=description, **defaults))
 
