@@ -210,10 +210,10 @@ def _moving(rng, frame_w, frame_h, num_frames, w0, h0, texture, shape, size_kind
     rotation = motion.rotation_schedule(rng, num_frames, rot_kind)
     extent = _extent(sizes, rotation)
     speed = rng.uniform(*motion.SPEED_CLASSES[speed_class]) * math.hypot(frame_w, frame_h)
+    lo = extent / 2.0 + 2.0   # the lowest centre that keeps the whole object inside the frame
     if follow is None:
-        centres = motion.trajectory(rng, extent / 2.0 + 2.0, frame_w, frame_h, speed, num_jumps=jumps)
+        centres = motion.trajectory(rng, lo, frame_w, frame_h, speed, num_jumps=jumps)
     else:
-        lo = extent / 2.0 + 2.0
         hi = np.maximum(np.array([frame_w, frame_h], dtype=np.float64) - lo, lo)
         centres = np.clip(np.asarray(follow, np.float64), lo, hi)
     gain = np.exp(motion.smooth_noise(rng, num_frames, rng.uniform(0.0, 0.25)))
