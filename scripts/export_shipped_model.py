@@ -44,6 +44,8 @@ def stage_record(path, ckpt):
                   'train_settings': 'ltr/train_settings/fcot/{}.py'.format(getattr(settings, 'script_name',
                                                                                    'fcot_tiny')),
                   'settings': {k: getattr(settings, k) for k in PROVENANCE_SETTINGS if hasattr(settings, k)}}
+    if 'averaged_from' in ckpt:       # made by scripts/average_checkpoints.py
+        provenance['averaged_from'] = ckpt['averaged_from']
     return {'provenance': provenance, 'stats': ckpt.get('stats')}
 
 

@@ -1,6 +1,7 @@
-"""``scripts/export_shipped_model.py`` (how the shipped model file is made) and ``scripts/plot_training_curves.py``:
-a two-stage export keeps the last stage's weights, a provenance record per stage (file name, SHA-256, epoch) and
-each stage's statistics; the result loads through ``load_network`` and its curves plot end to end."""
+"""``scripts/export_shipped_model.py`` (how the shipped model file is made), ``scripts/plot_training_curves.py`` and
+``scripts/average_checkpoints.py``: a two-stage export keeps the last stage's weights, a provenance record per
+stage (file name, SHA-256, epoch) and each stage's statistics; the result loads through ``load_network`` and its
+curves plot end to end; an average of checkpoints is their element-wise mean and keeps its sources."""
 import hashlib
 import os
 import subprocess
@@ -94,3 +95,51 @@ def test_export_chains_through_an_exported_model(tmp_path):
     proc = subprocess.run([sys.executable, script, third, str(tmp_path / 'x.pth.tar'), '--previous',
                            str(tmp_path / 'broken.pth.tar')], capture_output=True, text=True)
     assert proc.returncode != 0 and 'broken.pth.tar' in proc.stderr and '2 stages and 1 stats_history' in proc.stderr
+
+
+def test_average_checkpoints_is_the_elementwise_mean_and_exports_with_its_sources(tmp_path):
+    """``scripts/average_checkpoints.py``: floating tensors are the mean of the inputs (checked against a direct
+    formula), integer tensors and the epoch come from the last input, the optimizer state is dropped, the sources
+    are recorded (name, SHA-256, epoch) and survive the export into the shipped file's provenance."""
+    paths, ckpts = zip(*[_training_checkpoint(tmp_path / 'ep{}.pth.tar'.format(e), e, [9.0 - e], seed=e)
+                         for e in (3, 4, 5)])
+    out = tmp_path / 'avg.pth.tar'
+    proc = subprocess.run([sys.executable, os.path.join(dh.REPO_ROOT, 'scripts', 'average_checkpoints.py'),
+                           *paths, str(out)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    avg = torch_load_legacy(str(out))
+    assert avg['epoch'] == 5 and 'optimizer' not in avg
+    floats = 0
+    for k, v in avg['net'].items():
+        if v.is_floating_point():
+            floats += 1
+            expected = (ckpts[0]['net'][k] + ckpts[1]['net'][k] + ckpts[2]['net'][k]) / 3
+            assert torch.allclose(v, expected, atol=1e-6), k
+            assert not torch.equal(v, ckpts[2]['net'][k]), k
+        else:
+            assert torch.equal(v, ckpts[2]['net'][k]), k
+    assert floats > 10
+    assert [a['epoch'] for a in avg['averaged_from']] == [3, 4, 5]
+    assert avg['averaged_from'][1]['source_sha256'] == hashlib.sha256(open(paths[1], 'rb').read()).hexdigest()
+    load_network(str(out))
+    shipped = tmp_path / 'shipped.pth.tar'
+    proc = subprocess.run([sys.executable, os.path.join(dh.REPO_ROOT, 'scripts', 'export_shipped_model.py'),
+                           str(out), str(shipped)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    prov = torch_load_legacy(str(shipped))['provenance']
+    assert [a['source_checkpoint'] for a in prov['averaged_from']] == ['ep3.pth.tar', 'ep4.pth.tar', 'ep5.pth.tar']
+
+
+def test_average_checkpoints_refuses_mismatched_networks(tmp_path):
+    first, _ = _training_checkpoint(tmp_path / 'a.pth.tar', 1, [1.0], seed=1)
+    second, ckpt = _training_checkpoint(tmp_path / 'b.pth.tar', 2, [1.0], seed=2)
+    key = next(k for k, v in ckpt['net'].items() if v.is_floating_point())
+    ckpt['net'][key] = torch.zeros(3, 1)
+    torch.save(ckpt, second)
+    script = os.path.join(dh.REPO_ROOT, 'scripts', 'average_checkpoints.py')
+    proc = subprocess.run([sys.executable, script, first, second, str(tmp_path / 'o.pth.tar')],
+                          capture_output=True, text=True)
+    assert proc.returncode != 0 and key in proc.stderr and 'b.pth.tar' in proc.stderr
+    proc = subprocess.run([sys.executable, script, first, str(tmp_path / 'o.pth.tar')], capture_output=True,
+                          text=True)
+    assert proc.returncode != 0 and 'at least two checkpoints' in proc.stderr

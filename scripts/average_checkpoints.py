@@ -1,0 +1,84 @@
+"""Average the network weights of several training checkpoints of one run (late epochs of a stage, "weight
+averaging"): every floating-point tensor of ``net`` becomes the mean of the inputs' tensors; integer tensors
+(BatchNorm's ``num_batches_tracked``) are the last input's, as are the epoch, settings, statistics and
+constructor. BatchNorm running statistics are averaged like the weights, not recomputed.
+
+    python scripts/average_checkpoints.py .../fcot_tiny_stage10/FCOTNet_ep000{5,6,7,8}.pth.tar stage10_avg.pth.tar
+
+The result is a training checkpoint without optimizer, scheduler or RNG state, plus ``averaged_from``: one
+``{'source_checkpoint', 'source_sha256', 'epoch'}`` per input, in order. It loads with
+``ltr.admin.loading.load_network``, tracks with ``compare_baselines --net``, and ``scripts/export_shipped_model.py``
+turns it into a shipped file (its provenance keeps ``averaged_from``). The inputs must share the constructor and
+every ``net`` key, shape and dtype; a mismatch is reported with the file and the key at fault.
+"""
+import argparse
+import hashlib
+import os
+import sys
+
+sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), '..')))
+
+#: Entries of a training checkpoint that describe the training process, not the averaged weights.
+DROPPED_ENTRIES = ('optimizer', 'lr_scheduler', 'grad_scaler', 'rng_state')
+
+
+def _constructor_signature(ckpt):
+    c = ckpt.get('constructor')
+    return None if c is None else (getattr(c, 'fun_name', None), getattr(c, 'fun_module', None),
+                                   repr(getattr(c, 'args', None)), repr(sorted(getattr(c, 'kwds', {}).items())))
+
+
+def average_checkpoints(paths, checkpoints):
+    """The averaged checkpoint (dict) of ``checkpoints`` (loaded from ``paths``, same order)."""
+    if len(checkpoints) < 2:
+        raise ValueError('need at least two checkpoints to average, got {}'.format(list(paths)))
+    first_path, first = paths[0], checkpoints[0]
+    for path, ckpt in zip(paths, checkpoints):
+        for key in ('epoch', 'net', 'constructor'):
+            if key not in ckpt:
+                raise ValueError("'{}' is not a training checkpoint: it has no '{}' entry".format(path, key))
+        if _constructor_signature(ckpt) != _constructor_signature(first):
+            raise ValueError("'{}' was built by another constructor than '{}': {} vs {}".format(
+                path, first_path, _constructor_signature(ckpt), _constructor_signature(first)))
+        if set(ckpt['net']) != set(first['net']):
+            diff = sorted(set(ckpt['net']) ^ set(first['net']))
+            raise ValueError("'{}' and '{}' hold different network keys, e.g. {}".format(path, first_path, diff[:3]))
+        for k, v in ckpt['net'].items():
+            ref = first['net'][k]
+            if v.shape != ref.shape or v.dtype != ref.dtype:
+                raise ValueError("'{}': net key '{}' is {} {}, but {} {} in '{}'".format(
+                    path, k, tuple(v.shape), v.dtype, tuple(ref.shape), ref.dtype, first_path))
+    last = checkpoints[-1]
+    net = {}
+    for k, v in last['net'].items():
+        if v.is_floating_point():
+            total = sum(c['net'][k].double() for c in checkpoints)
+            net[k] = (total / len(checkpoints)).to(v.dtype)
+        else:
+            net[k] = v.clone()
+    out = {k: v for k, v in last.items() if k not in DROPPED_ENTRIES}
+    out['net'] = net
+    out['averaged_from'] = [{'source_checkpoint': os.path.basename(p),
+                             'source_sha256': hashlib.sha256(open(p, 'rb').read()).hexdigest(),
+                             'epoch': c['epoch']} for p, c in zip(paths, checkpoints)]
+    return out
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('checkpoints', nargs='+', help='training checkpoints of one network, two or more')
+    p.add_argument('out')
+    args = p.parse_args(argv)
+    import torch
+    from ltr.admin.loading import load_network, torch_load_legacy
+    out = average_checkpoints(args.checkpoints, [torch_load_legacy(path) for path in args.checkpoints])
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    torch.save(out, args.out)
+    load_network(args.out)            # the normal path, strict
+    print('wrote {}: mean of {} checkpoints (epochs {})'.format(
+        args.out, len(args.checkpoints), ', '.join(str(a['epoch']) for a in out['averaged_from'])))
+    print('sha256 {}'.format(hashlib.sha256(open(args.out, 'rb').read()).hexdigest()))
+
+
+if __name__ == '__main__':
+    main()
