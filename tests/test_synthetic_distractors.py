@@ -1,5 +1,5 @@
-"""The synthetic generator's ``distractors`` option: 'standard' (the default, unchanged data) and 'dense' (more
-look-alike distractors, many following the target)."""
+"""The synthetic generator's ``distractors`` option: 'standard' (the default, unchanged data), 'dense' (more
+look-alike distractors, many following the target) and 'same_photo' (as many, mostly from the target's photograph)."""
 import json
 import os
 
@@ -64,6 +64,20 @@ def test_dense_mode_has_more_lookalikes_and_followers_next_to_the_target(monkeyp
     assert len(near) >= 10 and np.median(near) < 2.5 and np.median(near) < np.median(far)
 
 
+def test_same_photo_mode_draws_mostly_regions_of_the_targets_photograph():
+    counts, kinds = {'standard': [], 'same_photo': []}, {'standard': [], 'same_photo': []}
+    for mode in counts:
+        for i in range(24):
+            m = _render(i, mode, frames=2)['meta']
+            counts[mode].append(m['num_distractors'])
+            kinds[mode] += m['distractors'].split() if m['num_distractors'] else []
+            assert (m.get('distractor_mode'), 'followers' in m) == ((mode, True) if mode != 'standard' else (None,
+                                                                                                             False))
+    share = {mode: k.count('same_photo') / len(k) for mode, k in kinds.items()}
+    assert share['same_photo'] > 0.45 and share['same_photo'] > share['standard'] + 0.15, share
+    assert np.mean(counts['same_photo']) > np.mean(counts['standard']) + 0.5
+
+
 def test_standard_mode_is_the_default_and_dense_changes_the_draws():
     a, b = _render(0, 'standard'), synthetic.render_sequence(synthetic.sequence_rng(3, 'train', 0), 6, (160, 120),
                                                              'train', 0.5)
@@ -87,7 +101,8 @@ def test_dense_folder_records_its_mode_and_unknown_modes_are_refused(tmp_path):
     assert synthetic.ensure_synthetic_dataset(dense, distractors='dense') == dense
     with pytest.raises(ValueError, match="distractors: existing standard vs requested dense"):
         synthetic.ensure_synthetic_dataset(standard, distractors='dense')
-    with pytest.raises(ValueError, match="distractors must be one of \\('standard', 'dense'\\), got 'many'"):
+    with pytest.raises(ValueError,
+                       match="distractors must be one of \\('standard', 'dense', 'same_photo'\\), got 'many'"):
         synthetic.generate_synthetic_dataset(str(tmp_path / 'x'), distractors='many', **_SMALL)
     with pytest.raises(ValueError, match="synthetic distractors 'many'; allowed"):
         _render(0, 'many')

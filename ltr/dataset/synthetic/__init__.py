@@ -300,7 +300,8 @@ def main(argv=None):
                              "textures; 'generated': generated textures only")
     parser.add_argument('--distractors', choices=tuple(DISTRACTOR_MODES), default=DEFAULTS['distractors'],
                         help="'standard': 0-4 distractors on their own paths; 'dense': more, mostly look-alikes, "
-                             "many following the target (training data for discrimination)")
+                             "many following the target (training data for discrimination); 'same_photo': as many, "
+                             "mostly regions of the target's own photograph")
     parser.add_argument('--workers', type=int, default=None,
                         help='processes rendering sequences (default: one per CPU core; same files for any value)')
     args = parser.parse_args(argv)

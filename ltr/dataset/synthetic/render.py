@@ -60,12 +60,16 @@ GENERATED_TEXTURE_SIDE = (64.0, 256.0)
 #: moving on its own path. 'dense' (a training-data option for discrimination): 2-4 in most sequences, mostly
 #: look-alikes, and with probability ``p_follow`` a distractor follows the target at 0.7-2 target sides
 #: (:func:`~ltr.dataset.synthetic.motion.follower_offsets`), so that training crops hold a similar object next to
-#: the target in the training and the test frames alike.
+#: the target in the training and the test frames alike. 'same_photo' (also for training): as many distractors as
+#: 'dense', mostly other regions of the target's own photograph (near-identical texture, another shape), 30 % of
+#: them following the target: the kind of distractor behind most of FCOT-tiny's losses to CSRT.
 DISTRACTOR_MODES = {
     'standard': {'count': [0.25, 0.3, 0.2, 0.15, 0.1], 'kinds': {'lookalike': 0.4, 'same_photo': 0.3, 'other': 0.3},
                  'p_follow': 0.0},
     'dense': {'count': [0.05, 0.15, 0.3, 0.3, 0.2], 'kinds': {'lookalike': 0.6, 'same_photo': 0.2, 'other': 0.2},
               'p_follow': 0.6},
+    'same_photo': {'count': [0.05, 0.2, 0.3, 0.25, 0.2], 'kinds': {'lookalike': 0.2, 'same_photo': 0.6, 'other': 0.2},
+                   'p_follow': 0.3},
 }
 
 
