@@ -12,11 +12,12 @@ turns it into a shipped file (its provenance keeps ``averaged_from``). The input
 every ``net`` key, shape and dtype; a mismatch is reported with the file and the key at fault.
 """
 import argparse
-import hashlib
 import os
 import sys
 
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), '..')))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from export_shipped_model import check_training_checkpoint, file_sha256  # noqa: E402
 
 #: Entries of a training checkpoint that describe the training process, not the averaged weights.
 DROPPED_ENTRIES = ('optimizer', 'lr_scheduler', 'grad_scaler', 'rng_state')
@@ -34,9 +35,7 @@ def average_checkpoints(paths, checkpoints):
         raise ValueError('need at least two checkpoints to average, got {}'.format(list(paths)))
     first_path, first = paths[0], checkpoints[0]
     for path, ckpt in zip(paths, checkpoints):
-        for key in ('epoch', 'net', 'constructor'):
-            if key not in ckpt:
-                raise ValueError("'{}' is not a training checkpoint: it has no '{}' entry".format(path, key))
+        check_training_checkpoint(path, ckpt)
         if _constructor_signature(ckpt) != _constructor_signature(first):
             raise ValueError("'{}' was built by another constructor than '{}': {} vs {}".format(
                 path, first_path, _constructor_signature(ckpt), _constructor_signature(first)))
@@ -59,7 +58,7 @@ def average_checkpoints(paths, checkpoints):
     out = {k: v for k, v in last.items() if k not in DROPPED_ENTRIES}
     out['net'] = net
     out['averaged_from'] = [{'source_checkpoint': os.path.basename(p),
-                             'source_sha256': hashlib.sha256(open(p, 'rb').read()).hexdigest(),
+                             'source_sha256': file_sha256(p),
                              'epoch': c['epoch']} for p, c in zip(paths, checkpoints)]
     return out
 
@@ -77,7 +76,7 @@ def main(argv=None):
     load_network(args.out)            # the normal path, strict
     print('wrote {}: mean of {} checkpoints (epochs {})'.format(
         args.out, len(args.checkpoints), ', '.join(str(a['epoch']) for a in out['averaged_from'])))
-    print('sha256 {}'.format(hashlib.sha256(open(args.out, 'rb').read()).hexdigest()))
+    print('sha256 {}'.format(file_sha256(args.out)))
 
 
 if __name__ == '__main__':

@@ -32,13 +32,23 @@ PROVENANCE_SETTINGS = ('output_sz', 'search_area_factor', 'batch_size', 'samples
                        'synthetic_dir_suffix', 'sample_stream_per_stage', 'init_from', 'description')
 
 
-def stage_record(path, ckpt):
-    """``{'provenance': {...}, 'stats': ...}`` of one training checkpoint (file name, SHA-256, epoch, settings)."""
+def file_sha256(path) -> str:
+    """The SHA-256 hex digest of the file ``path``."""
+    with open(path, 'rb') as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def check_training_checkpoint(path, ckpt):
+    """Raise ``ValueError`` naming ``path`` unless ``ckpt`` has the entries of a training checkpoint."""
     for key in ('epoch', 'net', 'constructor'):
         if key not in ckpt:
             raise ValueError("'{}' is not a training checkpoint: it has no '{}' entry".format(path, key))
-    with open(path, 'rb') as f:
-        digest = hashlib.sha256(f.read()).hexdigest()
+
+
+def stage_record(path, ckpt):
+    """``{'provenance': {...}, 'stats': ...}`` of one training checkpoint (file name, SHA-256, epoch, settings)."""
+    check_training_checkpoint(path, ckpt)
+    digest = file_sha256(path)
     settings = ckpt.get('settings')
     provenance = {'source_checkpoint': os.path.basename(path), 'source_sha256': digest, 'epoch': ckpt['epoch'],
                   'train_settings': 'ltr/train_settings/fcot/{}.py'.format(getattr(settings, 'script_name',
