@@ -13,6 +13,7 @@ from pytracking.features.preprocessing import numpy_to_torch, sample_patch, samp
 from pytracking.libs.dcf import fcot_hann2d, soft_window
 from pytracking.tracker.base.basetracker import BaseTracker
 from pytracking.tracker.fcot import localization as loc
+from pytracking.tracker.fcot import motion
 from pytracking.tracker.fcot.inputs import as_rgb_frame, check_init_box
 from pytracking.tracker.fcot.memory import BestSampleBuffer, SampleMemory
 from pytracking.tracker.fcot.profiling import StageTimer
@@ -172,6 +173,8 @@ class FCOT(BaseTracker):
         self.best_sample = BestSampleBuffer()
         self.window = self._output_window(xr.shape[-1])
         self.prev_pos = self.pos.clone()
+        self.motion_prev_pos = self.pos.clone()
+        self.peak_selection = self._check_peak_selection()
         self.losses = {}
         self.timer = StageTimer(p.get('profile', False), self.device)
         if self.visdom is not None:  # debug sink attached (visdom / PNG files): see fcot/debug.py
@@ -210,6 +213,8 @@ class FCOT(BaseTracker):
                 return self._not_found_output(sample_pos, sample_scale)
             found = loc.localize_advanced(fused[0, 0], self.target_sz, sample_scale, p, self.window,
                                           img_support_sz=float(self.img_support_sz[0]))
+            if self.peak_selection == 'motion' and found.flag != 'not_found':
+                found = self._motion_gate(found, fused[0, 0], sample_pos, sample_scale)
             new_pos = sample_pos + loc.translation_vector(found.disp, sample_scale, float(self.img_support_sz[0]),
                                                           xr.shape[-1])
         with torch.no_grad(), timer.stage('decode'):
@@ -229,6 +234,7 @@ class FCOT(BaseTracker):
             flag = loc.iou_select(box, self.prev_box, flag)
 
         # 4. State update.
+        self.motion_prev_pos = self.prev_pos.clone()
         if flag != 'not_found':
             self.prev_pos = new_pos
             old_sz = self.target_sz
@@ -261,6 +267,39 @@ class FCOT(BaseTracker):
             from pytracking.tracker.fcot import debug as fcot_debug
             fcot_debug.send_track(self, image, out, (s18, s72, fused, reg), time.perf_counter() - debug_tic)
         return out
+
+    def _check_peak_selection(self) -> str:
+        """``params.peak_selection`` ('official' = spec §4.3.4 only; 'motion' = :mod:`~pytracking.tracker.fcot.motion`
+        gate after it), with its settings checked once at initialisation."""
+        p = self.params
+        mode = p.get('peak_selection', 'official')
+        if mode not in motion.PEAK_SELECTIONS:
+            raise ValueError(f"peak_selection={mode!r}; allowed: {motion.PEAK_SELECTIONS}")
+        if mode == 'motion':
+            flag = p.get('motion_switch_flag', 'hard_negative')
+            if flag not in motion.SWITCH_FLAGS:
+                raise ValueError(f"motion_switch_flag={flag!r}; allowed: {motion.SWITCH_FLAGS}")
+            motion.predict_position(self.pos, self.pos, p.get('motion_velocity_rate', 1.0))   # checks the rate
+        return mode
+
+    def _motion_gate(self, found, scores, sample_pos, sample_scale):
+        """Motion-gated peak choice (not official, ``peak_selection='motion'``): among the local maxima of the scores
+        the first peak was taken from that score ``>= motion_gate_ratio`` times it, the one nearest the
+        constant-velocity prediction of the peak position. A switch replaces peak, displacement and score and sets
+        the flag ``motion_switch_flag``; otherwise ``found`` is returned unchanged."""
+        p = self.params
+        if self.window is not None:
+            scores = scores * self.window.reshape(scores.shape)
+        cell_px = sample_scale * float(self.img_support_sz[0]) / scores.shape[-1]
+        predicted = motion.predict_position(self.prev_pos, self.motion_prev_pos, p.get('motion_velocity_rate', 1.0))
+        target_cell = motion.position_to_cell(predicted, sample_pos, cell_px, scores.shape)
+        chosen = motion.select_peak_near(scores, target_cell, p.get('motion_gate_ratio', 0.6),
+                                         int(p.get('motion_gate_nms', 3)))
+        if not chosen.switched:
+            return found
+        centre = (torch.tensor([float(scores.shape[0]), float(scores.shape[1])]) - 1) / 2
+        return loc.Localization(chosen.peak, chosen.peak.float() - centre, p.get('motion_switch_flag', 'hard_negative'),
+                                chosen.score)
 
     def _output_window(self, size: int):
         """The window multiplied onto the fused scores before the first peak is taken, ``(1, 1, size, size)`` or
