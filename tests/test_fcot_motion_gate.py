@@ -85,8 +85,8 @@ def test_prediction_and_cell_mapping():
     assert cell.tolist() == pytest.approx([11.5 + 11 / 5, 11.5 - 18 / 5])
 
 
-@pytest.mark.parametrize('kw, match', [(dict(ratio=0.0), 'motion_gate_ratio'), (dict(nms_size=4), 'motion_gate_nms'),
-                                       (dict(nms_size=0), 'motion_gate_nms')])
+@pytest.mark.parametrize('kw, match', [(dict(ratio=0.0), 'peak_gate_ratio'), (dict(nms_size=4), 'peak_gate_nms'),
+                                       (dict(nms_size=0), 'peak_gate_nms')])
 def test_bad_settings_are_rejected(kw, match):
     args = dict(ratio=0.6, nms_size=3)
     args.update(kw)

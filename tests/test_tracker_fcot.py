@@ -144,19 +144,21 @@ def test_output_window_official_softened_or_none(small_net):
 
 def test_motion_gate_in_the_tracker(small_net):
     """``peak_selection='motion'`` (not official): the tracker predicts the peak position from its last two peak
-    positions, takes the local maximum nearest that prediction within ``motion_gate_ratio`` of the highest peak and
-    flags a switch ``motion_switch_flag``; with ``motion_gate_ratio=1`` nothing can switch and the boxes are the
-    official ones; bad settings are rejected at initialisation, naming the parameter."""
+    positions, takes the local maximum nearest that prediction within ``peak_gate_ratio`` of the highest peak and
+    flags a switch ``peak_switch_flag``; with ``peak_gate_ratio=1`` nothing can switch and the boxes of both gates
+    ('motion', 'template') are the official ones; bad settings are rejected at initialisation, naming the parameter."""
     from pytracking.tracker.fcot import localization as loc
     frames, boxes = moving_square_sequence(num_frames=6)
     runs = []
-    for kw in (dict(), dict(peak_selection='motion', motion_gate_ratio=1.0)):
+    for kw in (dict(), dict(peak_selection='motion', peak_gate_ratio=1.0),
+               dict(peak_selection='template', peak_gate_ratio=1.0)):
         t = tracker(small_net, **kw)
         t.initialize(frames[0], {'init_bbox': boxes[0]})
         runs.append(np.array([t.track(im)['target_bbox'] for im in frames[1:]]))
     np.testing.assert_array_equal(runs[0], runs[1])
+    np.testing.assert_array_equal(runs[0], runs[2])
 
-    t = tracker(small_net, peak_selection='motion', motion_gate_ratio=0.6, motion_switch_flag='uncertain')
+    t = tracker(small_net, peak_selection='motion', peak_gate_ratio=0.6, peak_switch_flag='uncertain')
     t.initialize(frames[0], {'init_bbox': boxes[0]})
     # last peak positions (row, col): moving +8 px down per frame; the search region is centred on the last one
     t.prev_pos, t.motion_prev_pos = torch.tensor([60.0, 70.0]), torch.tensor([52.0, 70.0])
@@ -172,11 +174,12 @@ def test_motion_gate_in_the_tracker(small_net):
     assert got.disp.tolist() == [1.5, -0.5] and float(got.max_score) == pytest.approx(0.7)
     t.params.motion_velocity_rate = 0.0     # predict the last position: the 0.8 peak is nearest
     assert t._motion_gate(first, scores, sample_pos, scale).peak.tolist() == [17, 17]
-    t.params.motion_gate_ratio = 0.9        # neither lower peak qualifies: the official result stands
+    t.params.peak_gate_ratio = 0.9        # neither lower peak qualifies: the official result stands
     assert t._motion_gate(first, scores, sample_pos, scale) is first
 
     for bad, match in ((dict(peak_selection='nearest'), 'peak_selection'),
-                       (dict(peak_selection='motion', motion_switch_flag='lost'), 'motion_switch_flag'),
-                       (dict(peak_selection='motion', motion_velocity_rate=2.0), 'motion_velocity_rate')):
+                       (dict(peak_selection='motion', peak_switch_flag='lost'), 'peak_switch_flag'),
+                       (dict(peak_selection='motion', motion_velocity_rate=2.0), 'motion_velocity_rate'),
+                       (dict(peak_selection='template', template_size=1), 'template_size')):
         with pytest.raises(ValueError, match=match):
             tracker(small_net, **bad).initialize(frames[0], {'init_bbox': boxes[0]})

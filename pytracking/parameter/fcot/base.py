@@ -48,15 +48,22 @@ COMMON = dict(
     window_influence=None,  # not official: soften the window_output window (dcf.soft_window); None = official
     perform_hn_without_windowing=True,
     hard_negative_learning_rate=0.02,
-    # Not official: 'motion' adds a gate after the advanced localization (pytracking/tracker/fcot/motion.py): among
-    # local maxima (motion_gate_nms x motion_gate_nms) scoring >= motion_gate_ratio x the highest, take the one
-    # nearest the constant-velocity prediction (motion_velocity_rate 0 = last position, 1 = full velocity); a frame
-    # where it overrides the highest peak gets the flag motion_switch_flag. 'official' = spec section 4.3.4 only.
+    # Not official: 'motion' / 'template' add a gate after the advanced localization (pytracking/tracker/fcot/
+    # peak_candidates.py): among local maxima (peak_gate_nms x peak_gate_nms) scoring >= peak_gate_ratio x the
+    # highest, take the one nearest the constant-velocity prediction (motion.py; motion_velocity_rate 0 = last
+    # position, 1 = full velocity) / whose region best matches the first frame's target in pixels (template.py;
+    # template_size x template_size RGB patches, normalised cross-correlation, best over shifts of up to
+    # template_search patch bins, switching only for an NCC more than template_margin above the highest peak's); a
+    # frame where the gate overrides the
+    # highest peak gets the flag peak_switch_flag. 'official' = spec section 4.3.4 only.
     peak_selection='official',
-    motion_gate_ratio=0.6,
-    motion_gate_nms=3,
+    peak_gate_ratio=0.6,
+    peak_gate_nms=3,
     motion_velocity_rate=1.0,
-    motion_switch_flag='hard_negative',
+    template_size=16,
+    template_search=1,
+    template_margin=0.4,
+    peak_switch_flag='hard_negative',
     update_scale_when_uncertain=True,
     iou_select=False,
     # Fix (not official): clamp decoded boxes per axis to the image; official clamps both axes to [1, max(H, W)].

@@ -13,7 +13,8 @@ from pytracking.features.preprocessing import numpy_to_torch, sample_patch, samp
 from pytracking.libs.dcf import fcot_hann2d, soft_window
 from pytracking.tracker.base.basetracker import BaseTracker
 from pytracking.tracker.fcot import localization as loc
-from pytracking.tracker.fcot import motion
+from pytracking.tracker.fcot import motion, template
+from pytracking.tracker.fcot.peak_candidates import PEAK_SELECTIONS, SWITCH_FLAGS
 from pytracking.tracker.fcot.inputs import as_rgb_frame, check_init_box
 from pytracking.tracker.fcot.memory import BestSampleBuffer, SampleMemory
 from pytracking.tracker.fcot.profiling import StageTimer
@@ -175,6 +176,10 @@ class FCOT(BaseTracker):
         self.prev_pos = self.pos.clone()
         self.motion_prev_pos = self.pos.clone()
         self.peak_selection = self._check_peak_selection()
+        if self.peak_selection == 'template':   # the first frame's target, (3 * S * S,) normalised pixels
+            box = torch.tensor([[x, y, x + w, y + h]], dtype=torch.float32)
+            self.template = template.normalise_patches(
+                template.box_patches(im, box, int(p.get('template_size', 16))))[0]
         self.losses = {}
         self.timer = StageTimer(p.get('profile', False), self.device)
         if self.visdom is not None:  # debug sink attached (visdom / PNG files): see fcot/debug.py
@@ -213,14 +218,18 @@ class FCOT(BaseTracker):
                 return self._not_found_output(sample_pos, sample_scale)
             found = loc.localize_advanced(fused[0, 0], self.target_sz, sample_scale, p, self.window,
                                           img_support_sz=float(self.img_support_sz[0]))
+            reg = None
             if self.peak_selection == 'motion' and found.flag != 'not_found':
                 found = self._motion_gate(found, fused[0, 0], sample_pos, sample_scale)
+            elif self.peak_selection == 'template' and found.flag != 'not_found':
+                reg = self._regression_map(xr)
+                found = self._template_gate(found, fused[0, 0], reg[0, 0], im, sample_pos, sample_scale)
             new_pos = sample_pos + loc.translation_vector(found.disp, sample_scale, float(self.img_support_sz[0]),
                                                           xr.shape[-1])
         with torch.no_grad(), timer.stage('decode'):
             # 3. Anchor-free box at the peak from the blended regression models.
-            reg = self._blend(p.reg_lamda, lambda f: self.net.regressor_72.regress(f, xr.unsqueeze(1)),
-                              self.reg_filter, self.init_reg_filter)
+            if reg is None:
+                reg = self._regression_map(xr)
             stride = float(self.img_support_sz[0]) / xr.shape[-1]
             box = loc.decode_box(reg[0, 0], found.peak, new_pos, sample_scale, image_hw, stride=stride,
                                  clamp_per_axis=p.get('clamp_box_per_axis', False))
@@ -269,37 +278,64 @@ class FCOT(BaseTracker):
         return out
 
     def _check_peak_selection(self) -> str:
-        """``params.peak_selection`` ('official' = spec §4.3.4 only; 'motion' = :mod:`~pytracking.tracker.fcot.motion`
-        gate after it), with its settings checked once at initialisation."""
+        """``params.peak_selection`` ('official' = spec §4.3.4 only; 'motion' / 'template' = the gate of
+        :mod:`~pytracking.tracker.fcot.motion` / :mod:`~pytracking.tracker.fcot.template` after it), with its settings
+        checked once at initialisation."""
         p = self.params
         mode = p.get('peak_selection', 'official')
-        if mode not in motion.PEAK_SELECTIONS:
-            raise ValueError(f"peak_selection={mode!r}; allowed: {motion.PEAK_SELECTIONS}")
+        if mode not in PEAK_SELECTIONS:
+            raise ValueError(f"peak_selection={mode!r}; allowed: {PEAK_SELECTIONS}")
+        if mode != 'official':
+            flag = p.get('peak_switch_flag', 'hard_negative')
+            if flag not in SWITCH_FLAGS:
+                raise ValueError(f"peak_switch_flag={flag!r}; allowed: {SWITCH_FLAGS}")
         if mode == 'motion':
-            flag = p.get('motion_switch_flag', 'hard_negative')
-            if flag not in motion.SWITCH_FLAGS:
-                raise ValueError(f"motion_switch_flag={flag!r}; allowed: {motion.SWITCH_FLAGS}")
             motion.predict_position(self.pos, self.pos, p.get('motion_velocity_rate', 1.0))   # checks the rate
         return mode
 
+    def _regression_map(self, xr):
+        """Blended regression map of the current and initial regression models, ``(1, 1, 4, H, W)``."""
+        p = self.params
+        return self._blend(p.reg_lamda, lambda f: self.net.regressor_72.regress(f, xr.unsqueeze(1)),
+                           self.reg_filter, self.init_reg_filter)
+
+    def _switched(self, found, chosen, map_hw):
+        """``found`` unless the gate's ``chosen`` peak overrides the highest one; then that peak, its displacement
+        and score, flagged ``peak_switch_flag``."""
+        if not chosen.switched:
+            return found
+        centre = (torch.tensor([float(map_hw[0]), float(map_hw[1])]) - 1) / 2
+        return loc.Localization(chosen.peak, chosen.peak.float() - centre,
+                                self.params.get('peak_switch_flag', 'hard_negative'), chosen.score)
+
+    def _template_gate(self, found, scores, reg, image, sample_pos, sample_scale):
+        """Template-verified peak choice (not official, ``peak_selection='template'``): among the local maxima
+        scoring ``>= peak_gate_ratio`` times the highest, the one whose target-sized region best matches the first
+        frame's target (:mod:`~pytracking.tracker.fcot.template`)."""
+        p = self.params
+        if self.window is not None:
+            scores = scores * self.window.reshape(scores.shape)
+        stride = float(self.img_support_sz[0]) / scores.shape[-1]
+        chosen = template.select_peak_by_template(scores, reg, image, self.template, self.target_sz, sample_pos,
+                                                  sample_scale, stride, p.get('peak_gate_ratio', 0.6),
+                                                  int(p.get('peak_gate_nms', 3)), int(p.get('template_search', 1)),
+                                                  float(p.get('template_margin', 0.4)))
+        return self._switched(found, chosen, scores.shape)
+
     def _motion_gate(self, found, scores, sample_pos, sample_scale):
         """Motion-gated peak choice (not official, ``peak_selection='motion'``): among the local maxima of the scores
-        the first peak was taken from that score ``>= motion_gate_ratio`` times it, the one nearest the
+        the first peak was taken from that score ``>= peak_gate_ratio`` times it, the one nearest the
         constant-velocity prediction of the peak position. A switch replaces peak, displacement and score and sets
-        the flag ``motion_switch_flag``; otherwise ``found`` is returned unchanged."""
+        the flag ``peak_switch_flag``; otherwise ``found`` is returned unchanged."""
         p = self.params
         if self.window is not None:
             scores = scores * self.window.reshape(scores.shape)
         cell_px = sample_scale * float(self.img_support_sz[0]) / scores.shape[-1]
         predicted = motion.predict_position(self.prev_pos, self.motion_prev_pos, p.get('motion_velocity_rate', 1.0))
         target_cell = motion.position_to_cell(predicted, sample_pos, cell_px, scores.shape)
-        chosen = motion.select_peak_near(scores, target_cell, p.get('motion_gate_ratio', 0.6),
-                                         int(p.get('motion_gate_nms', 3)))
-        if not chosen.switched:
-            return found
-        centre = (torch.tensor([float(scores.shape[0]), float(scores.shape[1])]) - 1) / 2
-        return loc.Localization(chosen.peak, chosen.peak.float() - centre, p.get('motion_switch_flag', 'hard_negative'),
-                                chosen.score)
+        chosen = motion.select_peak_near(scores, target_cell, p.get('peak_gate_ratio', 0.6),
+                                         int(p.get('peak_gate_nms', 3)))
+        return self._switched(found, chosen, scores.shape)
 
     def _output_window(self, size: int):
         """The window multiplied onto the fused scores before the first peak is taken, ``(1, 1, size, size)`` or
