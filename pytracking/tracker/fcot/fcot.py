@@ -219,11 +219,14 @@ class FCOT(BaseTracker):
             found = loc.localize_advanced(fused[0, 0], self.target_sz, sample_scale, p, self.window,
                                           img_support_sz=float(self.img_support_sz[0]))
             reg = None
-            if self.peak_selection == 'motion' and found.flag != 'not_found':
-                found = self._motion_gate(found, fused[0, 0], sample_pos, sample_scale)
-            elif self.peak_selection == 'template' and found.flag != 'not_found':
-                reg = self._regression_map(xr)
-                found = self._template_gate(found, fused[0, 0], reg[0, 0], im, sample_pos, sample_scale)
+            if self.peak_selection != 'official' and found.flag != 'not_found':
+                # the gates choose among the peaks of the map the first peak was taken from
+                gated = fused[0, 0] if self.window is None else fused[0, 0] * self.window.reshape(fused.shape[-2:])
+                if self.peak_selection == 'motion':
+                    found = self._motion_gate(found, gated, sample_pos, sample_scale)
+                else:
+                    reg = self._regression_map(xr)
+                    found = self._template_gate(found, gated, reg[0, 0], im, sample_pos, sample_scale)
             new_pos = sample_pos + loc.translation_vector(found.disp, sample_scale, float(self.img_support_sz[0]),
                                                           xr.shape[-1])
         with torch.no_grad(), timer.stage('decode'):
@@ -243,7 +246,8 @@ class FCOT(BaseTracker):
             flag = loc.iou_select(box, self.prev_box, flag)
 
         # 4. State update.
-        self.motion_prev_pos = self.prev_pos.clone()
+        if self.peak_selection == 'motion':
+            self.motion_prev_pos = self.prev_pos
         if flag != 'not_found':
             self.prev_pos = new_pos
             old_sz = self.target_sz
@@ -313,8 +317,6 @@ class FCOT(BaseTracker):
         scoring ``>= peak_gate_ratio`` times the highest, the one whose target-sized region best matches the first
         frame's target (:mod:`~pytracking.tracker.fcot.template`)."""
         p = self.params
-        if self.window is not None:
-            scores = scores * self.window.reshape(scores.shape)
         stride = float(self.img_support_sz[0]) / scores.shape[-1]
         chosen = template.select_peak_by_template(scores, reg, image, self.template, self.target_sz, sample_pos,
                                                   sample_scale, stride, p.get('peak_gate_ratio', 0.6),
@@ -328,8 +330,6 @@ class FCOT(BaseTracker):
         constant-velocity prediction of the peak position. A switch replaces peak, displacement and score and sets
         the flag ``peak_switch_flag``; otherwise ``found`` is returned unchanged."""
         p = self.params
-        if self.window is not None:
-            scores = scores * self.window.reshape(scores.shape)
         cell_px = sample_scale * float(self.img_support_sz[0]) / scores.shape[-1]
         predicted = motion.predict_position(self.prev_pos, self.motion_prev_pos, p.get('motion_velocity_rate', 1.0))
         target_cell = motion.position_to_cell(predicted, sample_pos, cell_px, scores.shape)
