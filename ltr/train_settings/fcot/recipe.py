@@ -27,6 +27,7 @@ from ltr.data import processing, sampler as sampler_mod, transforms as tfm
 from ltr.data.loader import LTRLoader
 from ltr.models.loss.target_classification import LBHinge
 from ltr.models.loss.target_regression import REGLoss
+from ltr.models.tracking.fcot_widen import BACKBONE_PREFIX, widen_fcot_backbone
 from ltr.models.tracking.fcotnet import fcotnet
 from ltr.trainers import LTRTrainer
 from ltr.trainers.base_trainer import list_checkpoints
@@ -96,7 +97,9 @@ class StageSpec:
         param_groups: ``[(module path(s) in the net, lr), ...]`` for Adam; a path may be a tuple of paths.
         total_epochs, milestones: MultiStepLR schedule (γ = 0.2, stepped after each epoch).
         init: 'dimp50' (load DiMP-50 into backbone + classifier_18), 'previous' (previous stage's final
-            checkpoint), or None (constructor initialisation only).
+            checkpoint), 'widen' (the previous checkpoint with its backbone widened, function-preserving, to this
+            stage's ``backbone_width``: :func:`~ltr.models.tracking.fcot_widen.widen_fcot_backbone`), or None
+            (constructor initialisation only).
         previous_stage: ``(train_name, epoch)`` of the stage to initialise from when ``init == 'previous'``.
         defaults: stage-specific setting values (e.g. samples_per_epoch, lasot_rate, norm_scale_coef).
     """
@@ -300,8 +303,9 @@ def initialise_net(net, settings, spec):
 
     ``spec.init == 'dimp50'``: ``settings.init_from`` or ``<pretrained_networks>/dimp50.pth``;
     ``'previous'`` (or None with ``init_from`` given): ``settings.init_from`` or the previous stage's final
-    checkpoint, whose ``net`` entries that exist in ``net`` are merged in (the optimizer state is not carried over).
-    Skipped when this stage already has checkpoints (training resumes from them). Raises FileNotFoundError naming
+    checkpoint, whose ``net`` entries that exist in ``net`` are merged in (the optimizer state is not carried over);
+    ``'widen'``: the same checkpoint with its backbone widened to ``net``'s (function-preserving; the random copies
+    and split fractions drawn from ``settings.seed``), loaded strictly. Skipped when this stage already has checkpoints (training resumes from them). Raises FileNotFoundError naming
     the path (and how to change it) if the file is absent.
     """
     kind = spec.init if spec.init is not None else ('previous' if settings.init_from else None)
@@ -321,8 +325,8 @@ def initialise_net(net, settings, spec):
         report = load_dimp50_into_fcot(net, path)
         print('Initialised backbone and classifier_18 from DiMP-50 {} ({})'.format(path, report))
         return
-    if kind != 'previous':
-        raise ValueError("StageSpec.init = {!r}; allowed: 'dimp50', 'previous', None".format(kind))
+    if kind not in ('previous', 'widen'):
+        raise ValueError("StageSpec.init = {!r}; allowed: 'dimp50', 'previous', 'widen', None".format(kind))
     path = previous_stage_checkpoint(settings, spec)
     if not os.path.isfile(path):
         prev = spec.previous_stage[0] if spec.previous_stage else 'the previous stage'
@@ -330,6 +334,18 @@ def initialise_net(net, settings, spec):
                                 "--workspace_dir) or pass --init_from PATH".format(path, prev))
     ckpt = torch_load_legacy(path)
     state = ckpt['net'] if isinstance(ckpt, dict) and 'net' in ckpt else ckpt
+    if kind == 'widen':
+        key = BACKBONE_PREFIX + 'conv1.weight'
+        if key not in state:
+            raise ValueError("init 'widen': '{}' holds no {} (not an FCOT ResNet-18 checkpoint)".format(path, key))
+        old_w = int(state[key].shape[0])
+        new_w = int(net.feature_extractor.conv1.out_channels)
+        seed = settings.seed if settings.seed is not None else 0
+        state = widen_fcot_backbone(state, old_w, new_w, torch.Generator().manual_seed(int(seed)))
+        net.load_state_dict(state, strict=True)
+        print('Initialised all {} tensors from {}, backbone widened {} -> {} (function-preserving, seed {})'.format(
+            len(state), path, old_w, new_w, seed))
+        return
     own = net.state_dict()
     kept = {k: v for k, v in state.items() if k in own}
     own.update(kept)
