@@ -60,14 +60,15 @@ class _Space:
 
 
 def _layer_names(state: Dict[str, torch.Tensor]) -> List[str]:
-    names = sorted({m.group(1) for k in state for m in [re.match(re.escape(BACKBONE_PREFIX) + r'(layer\d)\.', k)]
-                    if m})
-    return names
+    """The backbone's residual layers present in ``state`` (``['layer1', 'layer2', 'layer3']`` when truncated)."""
+    pat = re.compile(re.escape(BACKBONE_PREFIX) + r'(layer\d)\.')
+    return sorted({m.group(1) for m in map(pat.match, state) if m})
 
 
 def _blocks(state: Dict[str, torch.Tensor], layer: str) -> List[int]:
+    """Indices of the residual blocks of ``layer`` in ``state``."""
     pat = re.compile(re.escape(BACKBONE_PREFIX + layer) + r'\.(\d+)\.')
-    return sorted({int(m.group(1)) for k in state for m in [pat.match(k)] if m})
+    return sorted({int(m.group(1)) for m in map(pat.match, state) if m})
 
 
 def widen_fcot_backbone(state: Dict[str, torch.Tensor], old_width: int, new_width: int,
