@@ -305,8 +305,9 @@ def initialise_net(net, settings, spec):
     ``'previous'`` (or None with ``init_from`` given): ``settings.init_from`` or the previous stage's final
     checkpoint, whose ``net`` entries that exist in ``net`` are merged in (the optimizer state is not carried over);
     ``'widen'``: the same checkpoint with its backbone widened to ``net``'s (function-preserving; the random copies
-    and split fractions drawn from ``settings.seed``), loaded strictly. Skipped when this stage already has checkpoints (training resumes from them). Raises FileNotFoundError naming
-    the path (and how to change it) if the file is absent.
+    and split fractions drawn from ``settings.seed``), loaded strictly. Skipped when this stage already has
+    checkpoints (training resumes from them). Raises FileNotFoundError naming the path (and how to change it) if the
+    file is absent.
     """
     kind = spec.init if spec.init is not None else ('previous' if settings.init_from else None)
     if kind is None:
