@@ -51,7 +51,7 @@ class _Space:
 
     def producer(self, t: torch.Tensor) -> torch.Tensor:
         """Rows (dimension 0) of a producer's weight / BatchNorm vector, copied for the new channels."""
-        return t.index_select(0, self.source).clone()
+        return t.index_select(0, self.source)
 
     def consumer(self, w: torch.Tensor) -> torch.Tensor:
         """Input dimension (1) of a consumer's weight, split over each old channel and its copies."""
@@ -121,12 +121,9 @@ def widen_fcot_backbone(state: Dict[str, torch.Tensor], old_width: int, new_widt
         n_out, m_out = old_width * 2 ** li, new_width * 2 ** li
         blocks = _blocks(state, layer)
         has_down = f'{bb}{layer}.0.downsample.0.weight' in state
-        if has_down or n_out != stream_n:
-            if not has_down:
-                raise ValueError(f"{layer} changes the width from {stream_n} to {n_out} without a downsample")
-            out_stream = _Space(n_out, m_out, gen)
-        else:
-            out_stream = stream
+        if n_out != stream_n and not has_down:
+            raise ValueError(f"{layer} changes the width from {stream_n} to {n_out} without a downsample")
+        out_stream = _Space(n_out, m_out, gen) if has_down else stream
         for b in blocks:
             p = f'{bb}{layer}.{b}.'
             in_stream, in_n = (stream, stream_n) if b == 0 else (out_stream, n_out)

@@ -54,8 +54,8 @@ COMMON = dict(
     # position, 1 = full velocity) / whose region best matches the first frame's target in pixels (template.py;
     # template_size x template_size RGB patches, normalised cross-correlation, best over shifts of up to
     # template_search patch bins, switching only for an NCC more than template_margin above the highest peak's); a
-    # frame where the gate overrides the
-    # highest peak gets the flag peak_switch_flag. 'official' = spec section 4.3.4 only.
+    # frame where the gate overrides the highest peak gets the flag peak_switch_flag. 'official' = spec section
+    # 4.3.4 only.
     peak_selection='official',
     peak_gate_ratio=0.6,
     peak_gate_nms=3,
