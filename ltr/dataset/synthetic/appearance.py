@@ -12,8 +12,9 @@ import numpy as np
 __all__ = ['SHAPE_KINDS', 'shape_mask', 'random_texture_window', 'cut_window', 'jitter_colour', 'augment_texture',
            'rotate_rgba', 'motion_blur_rgba', 'tight_box']
 
-#: Target/distractor shapes: filled rectangle, ellipse, random star-shaped polygon, silhouette (horse, blobs).
-SHAPE_KINDS = ('rectangle', 'ellipse', 'polygon', 'silhouette')
+#: Target/distractor shapes: filled rectangle, ellipse, random star-shaped polygon, silhouette (horse, blobs), and
+#: the outline of a stamp cutout (:mod:`~ltr.dataset.synthetic.stamps`; its texture is the stamp itself).
+SHAPE_KINDS = ('rectangle', 'ellipse', 'polygon', 'silhouette', 'stamp')
 
 
 def shape_mask(kind: str, w: int, h: int, params: dict) -> np.ndarray:
@@ -21,9 +22,14 @@ def shape_mask(kind: str, w: int, h: int, params: dict) -> np.ndarray:
 
     ``params`` fixes the shape across frames: 'polygon' uses ``params['radii']`` (K relative radii) and
     ``params['phase']``; 'silhouette' uses ``params['silhouette']`` (a bool array cropped to its box);
-    'rectangle' may round its corners by ``params['corner']`` (fraction of the shorter side).
+    'rectangle' may round its corners by ``params['corner']`` (fraction of the shorter side); 'stamp' resizes
+    ``params['alpha']`` (the stamp's float32 alpha, cropped to its box).
     """
     w, h = max(int(w), 2), max(int(h), 2)
+    if kind == 'stamp':
+        a = params['alpha']
+        interp = cv2.INTER_AREA if (w < a.shape[1] and h < a.shape[0]) else cv2.INTER_LINEAR
+        return np.clip(cv2.resize(a, (w, h), interpolation=interp), 0.0, 1.0).astype(np.float32)
     if kind == 'rectangle':
         mask = np.ones((h, w), np.float32)
         r = int(round(params.get('corner', 0.0) * min(w, h)))
@@ -95,14 +101,15 @@ def jitter_colour(im: np.ndarray, hue_shift: float = 0.0, sat_scale: float = 1.0
     return out
 
 
-def augment_texture(im: np.ndarray, rng, strength: float = 1.0) -> np.ndarray:
+def augment_texture(im: np.ndarray, rng, strength: float = 1.0, mirror: bool = True) -> np.ndarray:
     """Random appearance of a texture: colour jitter, mirror, grey, blur, sharpen (``strength`` scales the
-    colour changes). Returns a new uint8 RGB image of the same size."""
+    colour changes; ``mirror=False`` for a texture tied to an alpha mask, e.g. a stamp, which is mirrored with its
+    mask instead: no mirror and one random number fewer). Returns a new uint8 RGB image of the same size."""
     out = jitter_colour(im, hue_shift=rng.uniform(-40, 40) * strength if rng.random() < 0.5 else 0.0,
                         sat_scale=math.exp(rng.uniform(-0.5, 0.5) * strength),
                         gain=math.exp(rng.uniform(-0.3, 0.3) * strength),
                         gamma=math.exp(rng.uniform(-0.3, 0.3) * strength))
-    if rng.random() < 0.5:
+    if mirror and rng.random() < 0.5:
         out = out[:, ::-1]
     if rng.random() < 0.1:
         g = cv2.cvtColor(np.ascontiguousarray(out), cv2.COLOR_RGB2GRAY)

