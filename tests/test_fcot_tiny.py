@@ -92,7 +92,9 @@ def test_demo_parameter_file_uses_the_shipped_model():
     from pytracking.parameter.fcot.demo import parameters
     p = parameters()
     assert p.net.net_path == shipped_network_path() and p.clamp_box_per_axis
-    # tracked on 96-pixel crops over 3.375 target sizes: the target keeps its trained size in crop pixels (128 / 4.5)
+    # tracked on 96-pixel crops over 3.375 target sizes: the target is as large in crop pixels as the official
+    # tracking factor 4.5 makes it on the 128-pixel training crops (trained over 5.0 target sizes, the official
+    # train/track relation)
     assert (p.image_sample_size, p.search_area_scale) == (96, 3.375)
     assert p.image_sample_size / p.search_area_scale == pytest.approx(128 / 4.5)
 

@@ -200,20 +200,22 @@ def test_tiny_stages_never_share_data_with_each_other_or_the_validation_set():
     5, 9, 10 and 11 add procedural appearances (stage 6 goes back to photographs); stage 8 crowds its sequences with
     look-alike distractors, stage 11 with regions of the target's photograph; ``fcot_tiny_wide`` widens stage 5
     epoch 8's backbone (``init='widen'``) and trains it on mixed appearance; ``fcot_tiny_stamps`` continues stage 5
-    epoch 8 on the 'train_stamps' split (the training photographs plus Tux Paint's object cutouts)."""
+    epoch 8 on the 'train_stamps' split (the training photographs plus Tux Paint's object cutouts), and
+    ``fcot_tiny_crop96`` continues it on 96-pixel crops over 3.75 target sizes (the tracking maps' sizes)."""
     from ltr.dataset.synthetic import sources
     from ltr.train_settings.fcot import (fcot_tiny_more_data, fcot_tiny_stage3, fcot_tiny_stage4, fcot_tiny_stage5,
                                          fcot_tiny_stage6, fcot_tiny_stage7, fcot_tiny_stage8, fcot_tiny_stage9,
-                                         fcot_tiny_stage10, fcot_tiny_stage11, fcot_tiny_wide, fcot_tiny_stamps)
+                                         fcot_tiny_stage10, fcot_tiny_stage11, fcot_tiny_wide, fcot_tiny_stamps,
+                                         fcot_tiny_crop96)
     from pytracking.evaluation.synthetic_test import (SYNTHETIC_TEST, SYNTHETIC_VAL, SYNTHETIC_VAL_CAER_B,
                                                       SYNTHETIC_VAL_GENERATED)
     specs = [fcot_tiny.TINY, fcot_tiny_more_data.TINY_MORE_DATA, fcot_tiny_stage3.TINY_STAGE3,
              fcot_tiny_stage4.TINY_STAGE4, fcot_tiny_stage5.TINY_STAGE5, fcot_tiny_stage6.TINY_STAGE6,
              fcot_tiny_stage7.TINY_STAGE7, fcot_tiny_stage8.TINY_STAGE8, fcot_tiny_stage9.TINY_STAGE9,
              fcot_tiny_stage10.TINY_STAGE10, fcot_tiny_stage11.TINY_STAGE11, fcot_tiny_wide.TINY_WIDE,
-             fcot_tiny_stamps.TINY_STAMPS]
+             fcot_tiny_stamps.TINY_STAMPS, fcot_tiny_crop96.TINY_CROP96]
     data = [s.defaults['synthetic_params'] for s in specs]
-    assert [d['split'] for d in data] == ['train'] * 6 + ['train_extra'] + ['train'] * 5 + ['train_stamps']
+    assert [d['split'] for d in data] == ['train'] * 6 + ['train_extra'] + ['train'] * 5 + ['train_stamps', 'train']
     assert sources.SPLITS['train_stamps']['photos'] == sources.SPLITS['train']['photos']
     assert SYNTHETIC_VAL['split'] == 'train'
     assert SYNTHETIC_TEST['split'] == 'test' and SYNTHETIC_VAL_GENERATED['seed'] == SYNTHETIC_VAL['seed']
@@ -237,11 +239,11 @@ def test_tiny_stages_never_share_data_with_each_other_or_the_validation_set():
     s7 = fcot_tiny_stage7.TINY_STAGE7
     assert s7.previous_stage == ('fcot_tiny_stage4', s4.total_epochs)
     assert (s7.total_epochs, s7.milestones, data[6]['num_sequences']) == (7, [5], 2400)
-    assert [d.get('appearance', 'photos') for d in data] == ['photos'] * 4 + ['mixed'] + ['photos'] * 3 + ['mixed'] * 5
+    assert [d.get('appearance', 'photos') for d in data] == ['photos'] * 4 + ['mixed'] + ['photos'] * 3 + ['mixed'] * 6
     s8 = fcot_tiny_stage8.TINY_STAGE8
     assert s8.previous_stage == ('fcot_tiny_stage4', s4.total_epochs)
     assert (s8.total_epochs, s8.milestones, data[7]['num_sequences']) == (7, [5], 2400)
-    assert [d.get('distractors', 'standard') for d in data] == ['standard'] * 7 + ['dense', 'standard', 'standard', 'same_photo', 'standard', 'standard']
+    assert [d.get('distractors', 'standard') for d in data] == ['standard'] * 7 + ['dense', 'standard', 'standard', 'same_photo', 'standard', 'standard', 'standard']
     s9 = fcot_tiny_stage9.TINY_STAGE9
     assert s9.previous_stage == ('fcot_tiny_stage5', 8) and (s9.total_epochs, s9.milestones) == (5, [3])
     assert data[8]['num_sequences'] == 1600
@@ -260,7 +262,15 @@ def test_tiny_stages_never_share_data_with_each_other_or_the_validation_set():
     stamps = fcot_tiny_stamps.TINY_STAMPS
     assert stamps.previous_stage == ('fcot_tiny_stage5', 8) and (stamps.total_epochs, stamps.milestones) == (6, [4])
     assert stamps.init != 'widen' and data[12]['num_sequences'] == 2000
-    for s in (s3, s4, s5, s6, s7, s8, s9, s10, s11, wide, stamps):
+    crop96 = fcot_tiny_crop96.TINY_CROP96
+    assert crop96.previous_stage == ('fcot_tiny_stage5', 8) and (crop96.total_epochs, crop96.milestones) == (5, [3])
+    assert data[13]['num_sequences'] == 1600
+    # trained on the maps the tracker uses: 96 // 16 = 6 cells, the target at 96 / 3.75 = 128 / 5.0 pixels
+    assert (crop96.defaults['output_sz'], crop96.defaults['search_area_factor']) == (96, 3.75)
+    assert 96 / 3.75 == 128 / recipe.COMMON_DEFAULTS['search_area_factor']
+    for s in specs[:-1]:
+        assert s.defaults.get('output_sz', 128) == 128 and 'search_area_factor' not in s.defaults
+    for s in (s3, s4, s5, s6, s7, s8, s9, s10, s11, wide, stamps, crop96):
         assert s.param_groups == fcot_tiny_more_data.TINY_MORE_DATA.param_groups
-    for s in (s3, s4, s5, s6, s7, s8, s9, s10, s11, stamps):
+    for s in (s3, s4, s5, s6, s7, s8, s9, s10, s11, stamps, crop96):
         assert s.defaults['net_options'] == fcot_tiny.NET_OPTIONS

@@ -4,8 +4,9 @@ The official tracking recipe (``base.COMMON``) at the tiny network's crop size, 
 image. Values that differ from the official files and why (validation numbers: ``docs/fcot_tiny.md``):
 
 * ``image_sample_size=96``, ``search_area_scale=3.375`` (official 288 and 4.5): FCOT-tiny was trained on 128-pixel
-  crops; tracking on 96-pixel crops over 3.375 target sizes keeps the target at the same size in crop pixels
-  (96 / 3.375 = 128 / 4.5) with less context around it. Chosen on the validation set (``compare_baselines
+  crops over 5.0 target sizes; tracking on 96-pixel crops over 3.375 target sizes shows the target as large in crop
+  pixels as the official tracking factor 4.5 does on the training crops (96 / 3.375 = 128 / 4.5; the official
+  relation between training at 5.0 and tracking at 4.5), with less context around it. Chosen on the validation set (``compare_baselines
   --dataset synthetic_val``, 48 sequences, never the test set): AO 45.8 against 44.8 with 128 / 4.5, and the
   network sees 44 % fewer pixels (90.8 against 66.3 FPS in back-to-back runs, 2 threads);
 * ``clamp_box_per_axis=True``: boxes stay inside the image (official clamps both axes to ``[1, max(H, W)]``);
