@@ -110,7 +110,7 @@ def test_a_stamp_object_shows_the_whole_stamp(stamp_dir):
         np.testing.assert_allclose(alpha, np.clip(cv2.resize(shape[1]['alpha'], (88, 96)), 0, 1))
 
 
-def test_train_stamps_sequences_track_stamps_with_group_distractors(stamp_dir):
+def test_train_stamps_sequences_mix_stamp_and_photo_targets_deterministically(stamp_dir):
     names = set(stamps.list_stamps())
     kinds = {'stamp': 0, 'photo': 0}
     for i in range(16):

@@ -179,14 +179,14 @@ def _shape(rng, kind=None):
     return kind, params
 
 
-def _stamp_object(rng, name: str, strength: float = 1.0):
+def _stamp_object(rng, name: str):
     """``(texture, shape, aspect)`` of stamp ``name`` (relative path): mirrored with its alpha with probability
     0.5, colour-augmented (:func:`~ltr.dataset.synthetic.appearance.augment_texture` without its mirror), the
     shape ``('stamp', {'alpha': ...})`` and the stamp's aspect (w/h) with a random change."""
     rgb, alpha = stamps.load_stamp(name)
     if rng.random() < 0.5:
         rgb, alpha = np.ascontiguousarray(rgb[:, ::-1]), np.ascontiguousarray(alpha[:, ::-1])
-    tex = app.augment_texture(rgb, rng, strength, mirror=False)
+    tex = app.augment_texture(rgb, rng, mirror=False)
     aspect = rgb.shape[1] / rgb.shape[0] * math.exp(rng.uniform(-STAMP_ASPECT_JITTER, STAMP_ASPECT_JITTER))
     return tex, ('stamp', {'alpha': alpha}), float(np.clip(aspect, 0.25, 4.0))
 
@@ -354,6 +354,7 @@ def render_sequence(rng, num_frames: int, size, split: str = 'train', p_occlusio
 
     photos = list(sources['photos'])
     stamp_names = stamps.list_stamps() if sources.get('stamps') else ()
+    stamp_groups = stamps.stamp_groups(stamp_names)
 
     # Target: a shape cut from a photograph, or (splits with stamps) a stamp cutout.
     target_stamp = None
@@ -386,7 +387,7 @@ def render_sequence(rng, num_frames: int, size, split: str = 'train', p_occlusio
         d_w, d_h = w0 * s, h0 * s
         d_stamp = None
         if kind == 'same_photo' and target_stamp is not None:   # another stamp of the target's group
-            group = stamps.stamp_groups(stamp_names)[stamps.stamp_group(target_stamp)]
+            group = stamp_groups[stamps.stamp_group(target_stamp)]
             pool = [n for n in group if n != target_stamp] or list(stamp_names)
             d_stamp = pool[int(rng.integers(len(pool)))]
         elif kind == 'other' and stamp_names and rng.random() < STAMP_OTHER_DISTRACTOR_PROBABILITY:

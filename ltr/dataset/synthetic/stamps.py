@@ -2,7 +2,7 @@
 
 Tux Paint's stamp collection (GPL-2, Debian package ``tuxpaint-stamps-default``, version
 :data:`STAMPS_PACKAGE_VERSION`) holds several hundred RGBA images of single objects, many of them photographs cut
-out along the object's outline (animals, fruit, vegetables, tools, vehicles, coins, buildings), others drawings.
+out along the object's outline (animals, fruit, vegetables, tools, vehicles, buildings), others drawings.
 Unlike a shape cut from a photograph, a stamp is a whole object with its real outline: the kind of target a
 tracker meets in real footage. Only the split ``train_stamps`` uses them
 (:data:`~ltr.dataset.synthetic.sources.SPLITS`); no validation or test split does.
@@ -106,9 +106,9 @@ def stamp_groups(names) -> Dict[str, List[str]]:
 
 def load_stamp(name: str):
     """``(rgb, alpha)`` of stamp ``name``: ``(H, W, 3)`` uint8 RGB and ``(H, W)`` float32 alpha in [0, 1], cropped
-    to the box where alpha >= 0.5 and scaled to a longest side of at most :data:`MAX_STAMP_SIDE`. Colour under
-    fully transparent pixels is replaced by the nearest opaque colour's blur, so that resizing and blurring do
-    not bleed arbitrary hidden colours into the edge. Cached."""
+    to the box where alpha >= 0.5 and scaled to a longest side of at most :data:`MAX_STAMP_SIDE`. The colour of
+    each pixel is blended, by ``1 - alpha``, toward an alpha-weighted blur of the visible colours, so that resizing
+    and blurring do not bleed the arbitrary colours hidden under transparent pixels into the edge. Cached."""
     key = 'stamp:' + name
     if key not in _cache:
         path = os.path.join(stamps_dir(), name)
