@@ -18,6 +18,7 @@ import torch
 import torch.nn as nn
 
 from ltr.admin.model_constructor import model_constructor
+from ltr.models.backbone import mobilenetv3
 from ltr.models.backbone import resnet as backbones
 from ltr.models.decoder.up_features import FPNUpBlock
 from ltr.models.target_classifier import features as clf_features
@@ -27,7 +28,8 @@ from ltr.models.target_classifier.optimizer import DiMPSteepestDescentGN
 from ltr.models.target_regression.optimizer import RegSteepestDescentGN
 from ltr.models.target_regression.reg_online_filter import RegFilter
 
-BACKBONES = {'resnet50': backbones.resnet50, 'resnet18': backbones.resnet18}
+BACKBONES = {'resnet50': backbones.resnet50, 'resnet18': backbones.resnet18,
+             'mobilenetv3_large_075': mobilenetv3.mobilenetv3_large_075}
 
 
 class FCOTNet(nn.Module):
@@ -146,7 +148,7 @@ def fcotnet(clf_filter_size=4, reg_filter_size=3, optim_iter=5, optim_init_step=
             train_cls_72_and_reg_init=True, train_reg_optimizer=False, train_cls_18=False,
             backbone='resnet50', fix_reg_label_transpose=False, backbone_width=64, truncate_backbone=False,
             decoder_dim=256, clf72_inner_dim=128, reg_inner_dim=128, reg_filter_channel=None, head_norm_groups=32,
-            deformable_heads=True):
+            deformable_heads=True, freeze_backbone=False):
     """Build FCOT with the official keyword arguments (spec §1.1).
 
     Extra (non-official) options; their defaults give exactly the official network (414 state_dict entries):
@@ -163,6 +165,10 @@ def fcotnet(clf_filter_size=4, reg_filter_size=3, optim_iter=5, optim_init_step=
         head_norm_groups: GroupNorm groups in the deformable heads (32); must divide both inner widths.
         deformable_heads: DCNv2 in the stride-4 heads (official). ``False`` uses plain 3x3 convolutions there (an
             architecture change, not the official network: several times cheaper on the CPU).
+        backbone ``'mobilenetv3_large_075'``: MB3-CenterNet's COCO-trained MobileNetV3-Large x0.75 up to stride 16
+            (layer1/2/3 = 24/32/88 channels; :mod:`ltr.models.backbone.mobilenetv3`); ``backbone_width`` must stay 64.
+        freeze_backbone: no backbone parameter is trained in any stage (``requires_grad=False``); default ``False``
+            (official: the backbone trains with the stage's flags).
     The stride-16 classification feature width is the official ``out_feature_dim`` (512).
     """
     if backbone not in BACKBONES:
@@ -224,4 +230,6 @@ def fcotnet(clf_filter_size=4, reg_filter_size=3, optim_iter=5, optim_init_step=
                   pyramid_72=FPNUpBlock(ch['layer1'], decoder_dim, smooth_output=True),
                   classification_layer=classification_layer)
     configure_training_stage(net, train_cls_72_and_reg_init, train_reg_optimizer, train_cls_18)
+    if freeze_backbone:
+        _set_requires_grad(net.feature_extractor, False)
     return net
