@@ -74,6 +74,9 @@ COMMON = dict(
     # Tooling (not official): per-stage timing, score maps in the output dict, seed of the init augmentation.
     profile=False,
     channels_last=False,  # speed option (not official): run the network in NHWC memory format
+    # With channels_last: the backbone's format too (None: NHWC like the rest). False keeps it NCHW, faster for
+    # depthwise backbones (MobileNetV3: 4.5 vs 9.1 ms per 96-px crop on 2 threads).
+    channels_last_backbone=None,
     fold_batchnorm=False,  # speed option (not official): fold the backbone's BatchNorm into its convolutions
     # Speed (same maths): keep each memory slot's classifier label/mask/weight maps instead of rebuilding them all
     # on every online optimiser call; False rebuilds them (the official code path).

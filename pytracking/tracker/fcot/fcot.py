@@ -34,11 +34,18 @@ class FCOT(BaseTracker):
         self.features_initialized = True
 
     # ------------------------------------------------------------------ helpers
+    def _backbone_channels_last(self) -> bool:
+        """Whether the backbone runs NHWC: ``channels_last`` unless ``channels_last_backbone`` is False."""
+        if not self.params.get('channels_last', False):
+            return False
+        own = self.params.get('channels_last_backbone', None)
+        return True if own is None else bool(own)
+
     @torch.no_grad()
     def _features(self, patches: torch.Tensor) -> dict:
         """``(N, 3, 288, 288)`` patches in [0, 255] -> dict of tracking features (see FCOTNet)."""
         im = self.params.net.preprocess_image(patches)
-        if self.params.get('channels_last', False):
+        if self._backbone_channels_last():
             im = im.contiguous(memory_format=torch.channels_last)
         return self.net.extract_tracking_features(im)
 
@@ -126,6 +133,8 @@ class FCOT(BaseTracker):
             self.net._batchnorm_folded = True
         if p.get('channels_last', False):   # speed option: NHWC convolutions (same maths, other summation order)
             self.net.to(memory_format=torch.channels_last)
+            if not self._backbone_channels_last():
+                self.net.feature_extractor.to(memory_format=torch.contiguous_format)
         self.device = next(self.net.parameters()).device
         self.frame_num = 1
         if p.get('seed', None) is not None:
