@@ -274,3 +274,32 @@ def test_tiny_stages_never_share_data_with_each_other_or_the_validation_set():
         assert s.param_groups == fcot_tiny_more_data.TINY_MORE_DATA.param_groups
     for s in (s3, s4, s5, s6, s7, s8, s9, s10, s11, stamps, crop96):
         assert s.defaults['net_options'] == fcot_tiny.NET_OPTIONS
+
+
+def test_mnv3_stages_train_fresh_heads_on_a_frozen_pretrained_backbone():
+    """``fcot_tiny_mnv3`` builds the tiny heads on the COCO-trained MobileNetV3 (pretrained, frozen, not in any
+    optimiser group) and starts them fresh; ``fcot_tiny_mnv3_stage2`` continues its epoch 10. They reuse the data of
+    ``fcot_tiny_stamps`` and ``fcot_tiny_crop96`` (same seed, same folder: a new backbone, not new data), never the
+    test split."""
+    from ltr.dataset.synthetic import sources
+    from ltr.train_settings.fcot import (fcot_tiny_crop96, fcot_tiny_mnv3, fcot_tiny_mnv3_stage2, fcot_tiny_stamps)
+    s1, s2 = fcot_tiny_mnv3.TINY_MNV3, fcot_tiny_mnv3_stage2.TINY_MNV3_STAGE2
+    for s in (s1, s2):
+        d = s.defaults
+        assert d['backbone'] == 'mobilenetv3_large_075' and d['backbone_pretrained'] is True
+        assert d['net_options']['freeze_backbone'] is True and 'backbone_width' not in d['net_options']
+        assert {k: v for k, v in d['net_options'].items() if k != 'freeze_backbone'} == {
+            k: v for k, v in fcot_tiny.NET_OPTIONS.items() if k != 'backbone_width'}
+        assert all(group[0] != 'feature_extractor' for group in s.param_groups)
+        assert [g for g in s.param_groups] == [g for g in fcot_tiny.TINY.param_groups if g[0] != 'feature_extractor']
+        assert d.get('output_sz', 128) == 128 and (s.total_epochs, s.milestones) == (10, [7, 9])
+        split = d['synthetic_params']['split']
+        test = set(sources.SPLITS['test']['photos']) | set(sources.SPLITS['test']['videos'])
+        assert not test & (set(sources.SPLITS[split]['photos']) | set(sources.SPLITS[split]['videos']))
+    assert s1.init is None and s1.previous_stage is None
+    assert s2.init == 'previous' and s2.previous_stage == ('fcot_tiny_mnv3', 10)
+    assert s1.defaults['synthetic_params'] == fcot_tiny_stamps.TINY_STAMPS.defaults['synthetic_params']
+    assert s1.defaults['synthetic_dir_suffix'] == fcot_tiny_stamps.TINY_STAMPS.defaults['synthetic_dir_suffix']
+    assert s2.defaults['synthetic_params'] == fcot_tiny_crop96.TINY_CROP96.defaults['synthetic_params']
+    assert s2.defaults['synthetic_dir_suffix'] == fcot_tiny_crop96.TINY_CROP96.defaults['synthetic_dir_suffix']
+    assert (s1.defaults['seed'], s2.defaults['seed']) == (16, 17)
