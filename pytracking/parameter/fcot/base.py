@@ -77,6 +77,9 @@ COMMON = dict(
     # With channels_last: the backbone's format too (None: NHWC like the rest). False keeps it NCHW, faster for
     # depthwise backbones (MobileNetV3: 4.5 vs 9.1 ms per 96-px crop on 2 threads).
     channels_last_backbone=None,
+    # Speed option (not official): feature extraction through a frozen TorchScript trace per input shape; same
+    # operators (a live BatchNorm may be folded: rounding only). See pytracking/features/traced_features.py.
+    trace_features=False,
     fold_batchnorm=False,  # speed option (not official): fold the backbone's BatchNorm into its convolutions
     # Speed (same maths): keep each memory slot's classifier label/mask/weight maps instead of rebuilding them all
     # on every online optimiser call; False rebuilds them (the official code path).

@@ -10,6 +10,7 @@ import torch
 
 from pytracking.features.augmentation import augmentation_expansion_size, build_init_transforms, transform_boxes
 from pytracking.features.preprocessing import numpy_to_torch, sample_patch, sample_patch_transformed
+from pytracking.features.traced_features import TracedTrackingFeatures
 from pytracking.libs.dcf import fcot_hann2d, soft_window
 from pytracking.tracker.base.basetracker import BaseTracker
 from pytracking.tracker.fcot import localization as loc
@@ -47,6 +48,8 @@ class FCOT(BaseTracker):
         im = self.params.net.preprocess_image(patches)
         if self._backbone_channels_last():
             im = im.contiguous(memory_format=torch.channels_last)
+        if self.traced_features is not None:
+            return self.traced_features(im)
         return self.net.extract_tracking_features(im)
 
     @torch.no_grad()
@@ -136,6 +139,15 @@ class FCOT(BaseTracker):
             if not self._backbone_channels_last():
                 self.net.feature_extractor.to(memory_format=torch.contiguous_format)
         self.device = next(self.net.parameters()).device
+        # speed option: feature extraction as a frozen TorchScript trace (same operators; built after the network's
+        # memory format is set, because freezing copies the weights)
+        self.traced_features = None
+        if p.get('trace_features', False):
+            self.traced_features = TracedTrackingFeatures(self.net)
+            search = torch.zeros(1, 3, p.image_sample_size, p.image_sample_size, device=self.device)
+            if self._backbone_channels_last():
+                search = search.contiguous(memory_format=torch.channels_last)
+            self.traced_features.prepare(search)   # the per-frame search crop's signature (about 0.3 s, once)
         self.frame_num = 1
         if p.get('seed', None) is not None:
             self.rng = torch.Generator().manual_seed(int(p.seed))
