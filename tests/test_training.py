@@ -280,11 +280,15 @@ def test_mnv3_stages_train_fresh_heads_on_a_frozen_pretrained_backbone():
     """``fcot_tiny_mnv3`` builds the tiny heads on the COCO-trained MobileNetV3 (pretrained, frozen, not in any
     optimiser group) and starts them fresh; ``fcot_tiny_mnv3_stage2`` continues its epoch 10. They reuse the data of
     ``fcot_tiny_stamps`` and ``fcot_tiny_crop96`` (same seed, same folder: a new backbone, not new data), never the
-    test split."""
+    test split; ``fcot_tiny_mnv3_stage3`` continues stage 2's epoch 10 on fresh ``train_stamps`` data whose seed no
+    other stage, validation or test set uses."""
     from ltr.dataset.synthetic import sources
-    from ltr.train_settings.fcot import (fcot_tiny_crop96, fcot_tiny_mnv3, fcot_tiny_mnv3_stage2, fcot_tiny_stamps)
-    s1, s2 = fcot_tiny_mnv3.TINY_MNV3, fcot_tiny_mnv3_stage2.TINY_MNV3_STAGE2
-    for s in (s1, s2):
+    from ltr.train_settings.fcot import (fcot_tiny_crop96, fcot_tiny_mnv3, fcot_tiny_mnv3_stage2,
+                                         fcot_tiny_mnv3_stage3, fcot_tiny_stamps)
+    from pytracking.evaluation import synthetic_test as sets
+    s1, s2, s3 = (fcot_tiny_mnv3.TINY_MNV3, fcot_tiny_mnv3_stage2.TINY_MNV3_STAGE2,
+                  fcot_tiny_mnv3_stage3.TINY_MNV3_STAGE3)
+    for s in (s1, s2, s3):
         d = s.defaults
         assert d['backbone'] == 'mobilenetv3_large_075' and d['backbone_pretrained'] is True
         assert d['net_options']['freeze_backbone'] is True and 'backbone_width' not in d['net_options']
@@ -302,4 +306,21 @@ def test_mnv3_stages_train_fresh_heads_on_a_frozen_pretrained_backbone():
     assert s1.defaults['synthetic_dir_suffix'] == fcot_tiny_stamps.TINY_STAMPS.defaults['synthetic_dir_suffix']
     assert s2.defaults['synthetic_params'] == fcot_tiny_crop96.TINY_CROP96.defaults['synthetic_params']
     assert s2.defaults['synthetic_dir_suffix'] == fcot_tiny_crop96.TINY_CROP96.defaults['synthetic_dir_suffix']
-    assert (s1.defaults['seed'], s2.defaults['seed']) == (16, 17)
+    assert (s1.defaults['seed'], s2.defaults['seed'], s3.defaults['seed']) == (16, 17, 18)
+    assert s3.init == 'previous' and s3.previous_stage == ('fcot_tiny_mnv3_stage2', 10)
+    d3 = s3.defaults['synthetic_params']
+    assert (d3['split'], d3['appearance'], d3['num_sequences'], d3['seed']) == ('train_stamps', 'mixed', 1600, 18)
+    assert s3.defaults['synthetic_dir_suffix'] == '_seed18_1600_mixed_stamps'
+    # seed 18 is no earlier stage's data seed and no validation or test set's
+    from ltr.train_settings.fcot import (fcot_tiny_more_data, fcot_tiny_stage3, fcot_tiny_stage4, fcot_tiny_stage5,
+                                         fcot_tiny_stage6, fcot_tiny_stage7, fcot_tiny_stage8, fcot_tiny_stage9,
+                                         fcot_tiny_stage10, fcot_tiny_stage11, fcot_tiny_wide)
+    earlier = [fcot_tiny.TINY, fcot_tiny_more_data.TINY_MORE_DATA, fcot_tiny_stage3.TINY_STAGE3,
+               fcot_tiny_stage4.TINY_STAGE4, fcot_tiny_stage5.TINY_STAGE5, fcot_tiny_stage6.TINY_STAGE6,
+               fcot_tiny_stage7.TINY_STAGE7, fcot_tiny_stage8.TINY_STAGE8, fcot_tiny_stage9.TINY_STAGE9,
+               fcot_tiny_stage10.TINY_STAGE10, fcot_tiny_stage11.TINY_STAGE11, fcot_tiny_wide.TINY_WIDE,
+               fcot_tiny_stamps.TINY_STAMPS, fcot_tiny_crop96.TINY_CROP96]
+    used = {s.defaults['synthetic_params']['seed'] for s in earlier}
+    used |= {getattr(sets, name)['seed'] for name in dir(sets) if name.startswith('SYNTHETIC_')
+             and isinstance(getattr(sets, name), dict) and 'seed' in getattr(sets, name)}
+    assert 21 in used and 11 in used and d3['seed'] not in used, sorted(used)
