@@ -57,9 +57,8 @@ def main():
                 times[('track', trace)].append(ms)
                 # The tracker left the network in its tracking memory format; time the bare features on the
                 # search-crop signature the tracker prepared.
-                crop = torch.zeros(1, 3, tracker.params.image_sample_size, tracker.params.image_sample_size)
-                if tracker._backbone_channels_last():
-                    crop = crop.contiguous(memory_format=torch.channels_last)
+                sz = tracker.params.image_sample_size
+                crop = tracker._network_input(torch.zeros(1, 3, sz, sz))
                 f = tracker.traced_features if trace else net.extract_tracking_features
                 for _ in range(5):
                     f(crop)

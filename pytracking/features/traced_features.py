@@ -3,14 +3,14 @@
 A speed option (tracker parameter ``trace_features``): the eager ``extract_tracking_features`` spends several of its
 milliseconds on Python dispatch at FCOT-tiny's 96-pixel crops (about 60 module calls, TF ``SAME`` padding arithmetic,
 dict building). A trace records the operators once and :func:`torch.jit.freeze` inlines the weights, so each later
-call runs the same operators without Python: on 2 threads, 96-pixel crops, the MobileNetV3 FCOT-tiny takes 4.5-4.7 ms
-instead of 6.3-7.2, the ResNet one 3.6-4.0 instead of 5.0-6.8 (``benchmarks/bench_tracker.py --trace``).
+call runs the same operators without Python: on 2 threads, one 96-pixel crop of the shipped MobileNetV3 FCOT-tiny
+takes 5.66 ms instead of 6.98 (``benchmarks/bench_traced_features.py``, median of 5 alternating rounds).
 
 What a trace fixes: every Python-level value computed from shapes (padding amounts, interpolation sizes) is a
 constant of the graph, so a graph is only ever called on inputs of the shape, dtype, device and memory format it was
-traced on; other inputs run the eager network. The weights are copied into the graph when it is frozen: change the network's parameters
-(or their memory format) afterwards and the graph no longer follows them, so build this after the network is set up
-for tracking. Freezing may fold an eager BatchNorm into the preceding convolution, which changes the results by
+traced on; other inputs run the eager network. The weights are copied into the graph when it is frozen: change the
+network's parameters (or their memory format) afterwards and the graph no longer follows them, so build this after
+the network is set up for tracking. Freezing may fold an eager BatchNorm into the preceding convolution, which changes the results by
 rounding only (ResNet-18 with live BatchNorm: 2e-5 absolute on features of order 1; a network whose BatchNorm is
 already folded, like the MobileNetV3 backbone: bit-identical).
 

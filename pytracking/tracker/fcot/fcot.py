@@ -42,12 +42,17 @@ class FCOT(BaseTracker):
         own = self.params.get('channels_last_backbone', None)
         return True if own is None else bool(own)
 
-    @torch.no_grad()
-    def _features(self, patches: torch.Tensor) -> dict:
-        """``(N, 3, 288, 288)`` patches in [0, 255] -> dict of tracking features (see FCOTNet)."""
+    def _network_input(self, patches: torch.Tensor) -> torch.Tensor:
+        """``(N, 3, H, W)`` patches in [0, 255] -> the normalised network input, in the backbone's memory format."""
         im = self.params.net.preprocess_image(patches)
         if self._backbone_channels_last():
             im = im.contiguous(memory_format=torch.channels_last)
+        return im
+
+    @torch.no_grad()
+    def _features(self, patches: torch.Tensor) -> dict:
+        """``(N, 3, 288, 288)`` patches in [0, 255] -> dict of tracking features (see FCOTNet)."""
+        im = self._network_input(patches)
         if self.traced_features is not None:
             return self.traced_features(im)
         return self.net.extract_tracking_features(im)
@@ -144,9 +149,8 @@ class FCOT(BaseTracker):
         self.traced_features = None
         if p.get('trace_features', False):
             self.traced_features = TracedTrackingFeatures(self.net)
-            search = torch.zeros(1, 3, p.image_sample_size, p.image_sample_size, device=self.device)
-            if self._backbone_channels_last():
-                search = search.contiguous(memory_format=torch.channels_last)
+            search = self._network_input(torch.zeros(1, 3, p.image_sample_size, p.image_sample_size,
+                                                     device=self.device))
             self.traced_features.prepare(search)   # the per-frame search crop's signature (about 0.3 s, once)
         self.frame_num = 1
         if p.get('seed', None) is not None:
