@@ -324,3 +324,57 @@ def test_mnv3_stages_train_fresh_heads_on_a_frozen_pretrained_backbone():
     used |= {getattr(sets, name)['seed'] for name in dir(sets) if name.startswith('SYNTHETIC_')
              and isinstance(getattr(sets, name), dict) and 'seed' in getattr(sets, name)}
     assert 21 in used and 11 in used and d3['seed'] not in used, sorted(used)
+
+
+def test_mnv3_finetune_stages_train_the_backbone_at_their_own_rate():
+    """``fcot_tiny_mnv3_finetune`` (backbone 2e-5) and ``..._lr1e4`` (1e-4) continue the shipped stage 2 with the
+    MobileNetV3 trainable: the built network has every backbone parameter in the Adam group of that rate, the heads
+    at a fifth of stage 2's rates, no converted-backbone file is read (weights come from the initial checkpoint), and
+    both draw the same samples from training data of a seed that no other stage or evaluation set uses."""
+    import types
+    from ltr.dataset.synthetic import sources
+    from ltr.train_settings.fcot import (fcot_tiny_mnv3, fcot_tiny_mnv3_finetune, fcot_tiny_mnv3_finetune_lr1e4,
+                                         fcot_tiny_mnv3_stage2, fcot_tiny_mnv3_stage3)
+    from pytracking.evaluation import synthetic_test as sets
+    stages = {2e-5: fcot_tiny_mnv3_finetune.TINY_MNV3_FINETUNE, 1e-4: fcot_tiny_mnv3_finetune_lr1e4.TINY_MNV3_FINETUNE_LR1E4}
+    s2 = fcot_tiny_mnv3_stage2.TINY_MNV3_STAGE2
+    for lr, spec in stages.items():
+        d = spec.defaults
+        assert spec.init == 'previous' and spec.previous_stage == ('fcot_tiny_mnv3_stage2', 10)
+        assert d['backbone'] == 'mobilenetv3_large_075' and d['backbone_pretrained'] is False
+        assert d['net_options']['freeze_backbone'] is False
+        assert spec.param_groups[:-1] == [(p, r * 0.2) for p, r in s2.param_groups]
+        assert spec.param_groups[-1] == ('feature_extractor', lr)
+        assert (spec.total_epochs, spec.milestones, d['samples_per_epoch'], d['seed']) == (10, [7, 9], 8000, 19)
+        s = types.SimpleNamespace(module_name='fcot', script_name='x', overrides={})
+        recipe.apply_settings(s, dict({'total_epochs': spec.total_epochs}, **d))
+        net = recipe.build_net(s, spec)
+        backbone = list(net.feature_extractor.parameters())
+        assert backbone and all(p.requires_grad for p in backbone)
+        opt, _ = recipe.build_optimizer(net, spec)
+        group = [g for g in opt.param_groups if g['name'] == 'feature_extractor']
+        assert len(group) == 1 and group[0]['lr'] == lr
+        assert {id(p) for p in group[0]['params']} == {id(p) for p in backbone}
+    a, b = (stages[k].defaults for k in (2e-5, 1e-4))
+    assert a['synthetic_params'] == b['synthetic_params'] and a['synthetic_dir_suffix'] == b['synthetic_dir_suffix']
+    data = a['synthetic_params']
+    assert (data['split'], data['appearance'], data['num_sequences'], data['seed']) == ('train', 'mixed', 2400, 19)
+    assert a['synthetic_dir_suffix'] == '_seed19_2400_mixed'
+    test = set(sources.SPLITS['test']['photos']) | set(sources.SPLITS['test']['videos'])
+    assert not test & (set(sources.SPLITS['train']['photos']) | set(sources.SPLITS['train']['videos']))
+    # seed 19 is no other stage's data seed and no validation or test set's
+    import importlib
+    import pkgutil
+    import ltr.train_settings.fcot as pkg
+    used = set()
+    for m in pkgutil.iter_modules(pkg.__path__):
+        if m.name.startswith('fcot_tiny') and not m.name.startswith('fcot_tiny_mnv3_finetune'):
+            mod = importlib.import_module('ltr.train_settings.fcot.' + m.name)
+            for v in vars(mod).values():
+                if isinstance(v, recipe.StageSpec) and 'synthetic_params' in v.defaults:
+                    used.add(v.defaults['synthetic_params']['seed'])
+    used |= {getattr(sets, name)['seed'] for name in dir(sets) if name.startswith('SYNTHETIC_')
+             and isinstance(getattr(sets, name), dict) and 'seed' in getattr(sets, name)}
+    assert {14, 15, 18, 21, 11} <= used and 19 not in used, sorted(used)
+    assert fcot_tiny_mnv3.TINY_MNV3.defaults['net_options']['freeze_backbone'] is True
+    assert fcot_tiny_mnv3_stage3.TINY_MNV3_STAGE3.defaults['seed'] == 18

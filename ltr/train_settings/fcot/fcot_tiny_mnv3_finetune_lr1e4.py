@@ -1,0 +1,18 @@
+"""``fcot_tiny_mnv3_finetune`` with the backbone at 1e-4 (half the heads' rate instead of a tenth): the second of the
+two fine-tuning candidates trained side by side on the same data, samples and seeds, so the validation sets can say
+whether the backbone should move further than 2e-5 lets it::
+
+    cd ltr && python run_training.py fcot fcot_tiny_mnv3_finetune_lr1e4 --num_workers 7 \\
+        --init_from ../pytracking/networks/fcot_tiny.pth.tar
+"""
+from ltr.train_settings.fcot import recipe
+from ltr.train_settings.fcot.fcot_tiny_mnv3_finetune import finetune_stage
+
+#: Fine-tuning stage: backbone at 1e-4, otherwise :data:`~.fcot_tiny_mnv3_finetune.TINY_MNV3_FINETUNE`.
+TINY_MNV3_FINETUNE_LR1E4 = finetune_stage(
+    1e-4, 'FCOT-tiny-mnv3 fine-tuned end to end (backbone lr 1e-4) on 2400 mixed-appearance train sequences '
+          '(continued from fcot_tiny_mnv3_stage2 epoch 10)')
+
+
+def run(settings):
+    recipe.run_stage(settings, TINY_MNV3_FINETUNE_LR1E4)
