@@ -38,3 +38,36 @@ def test_4d_features_mean_one_sequence():
 def test_shape_mismatch_is_reported():
     with pytest.raises(ValueError, match='does not fit'):
         apply_filter(torch.randn(2, 1, 5, 6, 6), torch.randn(1, 4, 3, 3))
+
+
+def taps_summed_in_order(feat, filt):
+    """The tap maps ``W[:, tap]^T X`` (one GEMM), zero-padded, shifted and added tap by tap in row-major order,
+    written out over the full 7-D layout: the summation order :func:`apply_filter` promises."""
+    n, s, c, h, w = feat.shape
+    multi = filt.dim() == 5
+    f = filt if multi else filt.unsqueeze(1)
+    nf, kh, kw = f.shape[1], f.shape[-2], f.shape[-1]
+    ph, pw = kh // 2, kw // 2
+    ho, wo = h + 2 * ph - kh + 1, w + 2 * pw - kw + 1
+    taps = torch.matmul(f.permute(0, 1, 3, 4, 2).reshape(1, s, nf * kh * kw, c), feat.reshape(n, s, c, h * w))
+    taps = F.pad(taps.reshape(-1, 1, h, w), (pw, pw, ph, ph)).reshape(n, s, nf, kh, kw, h + 2 * ph, w + 2 * pw)
+    out = None
+    for u in range(kh):
+        for v in range(kw):
+            term = taps[:, :, :, u, v, u:u + ho, v:v + wo]
+            out = term if out is None else out + term
+    return out if multi else out[:, :, 0]
+
+
+@pytest.mark.parametrize('shape,filt_shape', [((1, 1, 128, 6, 6), (1, 128, 4, 4)), ((3, 2, 16, 9, 8), (2, 3, 16, 3, 3)),
+                                              ((2, 1, 8, 5, 5), (1, 8, 1, 1)), ((4, 2, 8, 7, 6), (2, 8, 4, 4))])
+def test_apply_filter_sums_the_taps_in_order_bit_for_bit(shape, filt_shape):
+    """float32 scores equal, bit for bit, the tap-by-tap sum in row-major tap order (the online classifiers' and
+    the regressor's scores do not depend on how the taps are sliced)."""
+    g = torch.Generator().manual_seed(sum(shape))
+    feat = torch.randn(*shape, generator=g)
+    filt = torch.randn(*filt_shape, generator=g)
+    out = apply_filter(feat, filt)
+    ref = taps_summed_in_order(feat, filt)
+    assert out.shape == ref.shape and out.is_contiguous()
+    assert torch.equal(out, ref)
