@@ -124,6 +124,32 @@ def test_label_map_cache_equals_rebuilding_the_maps(small_net):
     assert trackers[1]._stored_label_maps(72) is None
 
 
+def test_inference_mode_gives_the_same_boxes_and_leaves_the_network_ordinary(small_net):
+    """``inference_mode`` (a speed option) tracks with the same boxes and scores bit for bit; the tracker's state
+    becomes inference tensors while the shared network's parameters stay ordinary tensors, so a later tracker
+    without the option (and training) can still use the same network object."""
+    frames, boxes = moving_square_sequence(num_frames=9)
+    outs, maps, trackers = [], [], []
+    for mode in (True, False, True):
+        t = tracker(small_net, inference_mode=mode, sample_memory_size=25)
+        t.initialize(frames[0], {'init_bbox': boxes[0]})
+        rows, score_maps = [], []
+        for im in frames[1:]:
+            out = t.track(im)
+            rows.append(out['target_bbox'] + [out['max_score']])
+            score_maps.append(out['score_map'].numpy())
+        outs.append(np.array(rows))
+        maps.append(np.stack(score_maps))
+        trackers.append(t)
+    for i in (0, 2):
+        np.testing.assert_array_equal(outs[i], outs[1])
+        np.testing.assert_array_equal(maps[i], maps[1])
+    assert trackers[0].filter_72.is_inference() and not trackers[1].filter_72.is_inference()
+    assert not any(p.is_inference() for p in small_net.parameters())
+    loss = sum(p.sum() for p in small_net.parameters() if p.requires_grad)
+    loss.backward()                                           # the network still trains
+
+
 def test_output_window_official_softened_or_none(small_net):
     from pytracking.libs.dcf import fcot_hann2d
     frames, boxes = moving_square_sequence(num_frames=2)

@@ -14,11 +14,15 @@ __all__ = ['numpy_to_torch', 'torch_to_numpy', 'crop_replicate', 'sample_patch',
 _MODES = ('replicate', 'inside', 'inside_major')
 
 
-def numpy_to_torch(a: np.ndarray) -> torch.Tensor:
-    """``(H, W, C)`` array -> ``(1, C, H, W)`` float32 tensor (values unchanged)."""
+def numpy_to_torch(a: np.ndarray, keep_dtype: bool = False) -> torch.Tensor:
+    """``(H, W, C)`` array -> ``(1, C, H, W)`` tensor (values unchanged): float32, or with ``keep_dtype`` the array's
+    own dtype without a copy of a contiguous array (a ``uint8`` frame stays ``uint8``, so that :func:`sample_patch`
+    converts only the crop to float: the same values, since cropping only indexes pixels). Both have the strides of
+    the ``(H, W, C)`` array (a permuted view)."""
     if a.ndim != 3:
         raise ValueError(f"numpy_to_torch expects an (H, W, C) array, got shape {a.shape}")
-    return torch.from_numpy(np.ascontiguousarray(a)).float().permute(2, 0, 1).unsqueeze(0)
+    t = torch.from_numpy(np.ascontiguousarray(a))
+    return (t if keep_dtype else t.float()).permute(2, 0, 1).unsqueeze(0)
 
 
 def torch_to_numpy(a: torch.Tensor) -> np.ndarray:

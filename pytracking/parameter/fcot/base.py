@@ -74,13 +74,16 @@ COMMON = dict(
     # Tooling (not official): per-stage timing, score maps in the output dict, seed of the init augmentation.
     profile=False,
     channels_last=False,  # speed option (not official): run the network in NHWC memory format
-    # With channels_last: the backbone's format too (None: NHWC like the rest). False keeps it NCHW, faster for
-    # depthwise backbones (MobileNetV3: 4.5 vs 9.1 ms per 96-px crop on 2 threads).
+    # With channels_last: the backbone's format too (None: NHWC like the rest). False keeps it NCHW (once measured
+    # faster for the MobileNetV3, 4.5 vs 9.1 ms per 96-px crop; in the tracker on 2026-12-04 NHWC was the faster,
+    # 7.46 vs 8.19 ms per frame: benchmarks/bench_tracker_options.py).
     channels_last_backbone=None,
     # Speed option (not official): feature extraction through a frozen TorchScript trace per input shape; same
     # operators (a live BatchNorm may be folded: rounding only). See pytracking/features/traced_features.py.
     trace_features=False,
     fold_batchnorm=False,  # speed option (not official): fold the backbone's BatchNorm into its convolutions
+    # Speed option (same values): initialize/track under torch.inference_mode (less per-operation bookkeeping).
+    inference_mode=False,
     # Speed (same maths): keep each memory slot's classifier label/mask/weight maps instead of rebuilding them all
     # on every online optimiser call; False rebuilds them (the official code path).
     cache_label_maps=True,

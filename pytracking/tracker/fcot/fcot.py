@@ -3,6 +3,7 @@
 State conventions (pytracking): ``pos`` is the target centre ``(row, col)`` with the "-1" convention
 (``y + (h - 1) / 2``), ``target_sz`` is ``(h, w)``, both in image pixels; output boxes are ``[x, y, w, h]``.
 """
+import contextlib
 import time
 from typing import Optional
 
@@ -118,6 +119,13 @@ class FCOT(BaseTracker):
         bufs = self._label_cache.get(which)
         return None if bufs is None else tuple(b[:self.memory.num_stored_samples] for b in bufs)
 
+    # ------------------------------------------------------------------ grad mode
+    def _grad_mode(self):
+        """``torch.inference_mode()`` with the speed option ``inference_mode`` (same values, less bookkeeping per
+        tensor operation; the tracker's state tensors become inference tensors, usable by ``initialize``/``track``
+        and for reading only elsewhere), else a no-op context (the official path: ``no_grad`` where needed)."""
+        return torch.inference_mode() if self.params.get('inference_mode', False) else contextlib.nullcontext()
+
     # ------------------------------------------------------------------ initialisation
     def initialize(self, image, info: dict) -> dict:
         """Initialise on the first frame. ``info['init_bbox']`` is ``[x, y, w, h]`` (image pixels).
@@ -127,11 +135,22 @@ class FCOT(BaseTracker):
         if 'init_bbox' not in info:
             raise ValueError(f"info must contain 'init_bbox' = [x, y, w, h]; got keys {sorted(info)}")
         image = as_rgb_frame(image)
-        x, y, w, h = check_init_box(info['init_bbox'], image.shape[:2])
-        p = self.params
-        if not p.get('ues_select_sample_strategy', True):
+        box = check_init_box(info['init_bbox'], image.shape[:2])
+        if not self.params.get('ues_select_sample_strategy', True):
             raise ValueError("ues_select_sample_strategy=False is not supported (every official FCOT parameter file "
                              "uses True: the best-scoring frame of each train_skipping window is inserted)")
+        self._prepare_network()
+        with self._grad_mode():
+            self._initialize_models(image, box)
+        if self.visdom is not None:  # debug sink attached (visdom / PNG files): see fcot/debug.py
+            from pytracking.tracker.fcot import debug as fcot_debug
+            fcot_debug.send_initialize(self, image, list(box), time.time() - tic)
+        return {'time': time.time() - tic}
+
+    def _prepare_network(self):
+        """Load the network and apply the speed options that change it (BatchNorm folding, memory format, the
+        traced features); outside ``inference_mode``, so that the network's own tensors stay ordinary ones."""
+        p = self.params
         self.initialize_features()
         self.net = p.net.net
         if p.get('fold_batchnorm', False) and not getattr(self.net, '_batchnorm_folded', False):
@@ -152,6 +171,11 @@ class FCOT(BaseTracker):
             search = self._network_input(torch.zeros(1, 3, p.image_sample_size, p.image_sample_size,
                                                      device=self.device))
             self.traced_features.prepare(search)   # the per-frame search crop's signature (about 0.3 s, once)
+
+    def _initialize_models(self, image, box):
+        """The first frame's state, online models and memory from the RGB ``image`` and ``box`` ``[x, y, w, h]``."""
+        x, y, w, h = box
+        p = self.params
         self.frame_num = 1
         if p.get('seed', None) is not None:
             self.rng = torch.Generator().manual_seed(int(p.seed))
@@ -207,15 +231,15 @@ class FCOT(BaseTracker):
                 template.box_patches(im, box, int(p.get('template_size', 16))))[0]
         self.losses = {}
         self.timer = StageTimer(p.get('profile', False), self.device)
-        if self.visdom is not None:  # debug sink attached (visdom / PNG files): see fcot/debug.py
-            from pytracking.tracker.fcot import debug as fcot_debug
-            fcot_debug.send_initialize(self, image, [x, y, w, h], time.time() - tic)
-        return {'time': time.time() - tic}
 
     # ------------------------------------------------------------------ tracking
     def track(self, image, info: Optional[dict] = None) -> dict:
         """Track one frame; returns ``{'target_bbox': [x, y, w, h], 'flag', 'max_score', 'search_area'}``
         (plus ``score_map_18/72``, ``score_map`` and ``reg_map`` when ``params.return_score_maps``)."""
+        with self._grad_mode():
+            return self._track(image, info)
+
+    def _track(self, image, info: Optional[dict] = None) -> dict:
         p = self.params
         debug_tic = time.perf_counter() if self.visdom is not None else None
         timer = self.timer
@@ -223,10 +247,13 @@ class FCOT(BaseTracker):
         with timer.stage('crop'):
             image = as_rgb_frame(image)
             self.frame_num += 1
-            im = numpy_to_torch(image)
+            # The frame keeps its dtype (uint8): only the search crop is converted to float (same values).
+            im = numpy_to_torch(image, keep_dtype=True)
             image_hw = (image.shape[0], image.shape[1])
             # 1. Search region at the previous peak position.
             patch, coord = sample_patch(im, self.prev_pos, self.target_scale * self.img_sample_sz, self.img_sample_sz)
+            if not patch.is_floating_point():   # a crop of exactly the output size is not resized
+                patch = patch.float()
             sample_pos, sample_scale = st.sample_geometry(coord, self.img_sample_sz)
         with timer.stage('network'):
             feats = self._features(patch)
@@ -251,7 +278,7 @@ class FCOT(BaseTracker):
                     found = self._motion_gate(found, gated, sample_pos, sample_scale)
                 else:
                     reg = self._regression_map(xr)
-                    found = self._template_gate(found, gated, reg[0, 0], im, sample_pos, sample_scale)
+                    found = self._template_gate(found, gated, reg[0, 0], im.float(), sample_pos, sample_scale)
             new_pos = sample_pos + loc.translation_vector(found.disp, sample_scale, float(self.img_support_sz[0]),
                                                           xr.shape[-1])
         with torch.no_grad(), timer.stage('decode'):
