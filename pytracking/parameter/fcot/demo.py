@@ -26,12 +26,19 @@ chosen with the earlier ResNet-18 FCOT-tiny releases and kept unchanged for the 
   on ``synthetic_val_generated`` (unseen, generated appearance) AO 42.6 / 44.0 / 45.0 / 45.0 / 42.5 for
   0.9 / 0.6 / 0.5 / 0.4 / 0.2 on the stride-16 map, on ``synthetic_val`` (training photographs) 51.7 against 50.4
   (held-out test, measured after the choice: 43.4 against 44.9, within the spread of 30 sequences);
-* ``channels_last=True``, ``channels_last_backbone=False``: NHWC convolutions in the decoder and heads, faster on
-  the CPU, while the MobileNetV3 backbone stays NCHW (its depthwise convolutions are twice as slow in NHWC: 9.1 vs
-  4.5 ms per 96-pixel crop); same maths;
+* ``channels_last=True``: NHWC convolutions in the backbone, decoder and heads, faster on the CPU; same maths.
+  The MobileNetV3 backbone used to stay NCHW (``channels_last_backbone=False``, after a measurement of 9.1 vs 4.5 ms
+  per 96-pixel crop in NHWC); measured again on 2026-12-04 in the tracker, alternating in one process
+  (``benchmarks/bench_tracker_options.py --a channels_last_backbone=False --b channels_last_backbone=True``), NHWC
+  is the faster: ``track()`` 7.46 vs 8.19 ms per frame over 24 validation sequences, 2 rounds (1.10x, paired
+  0.73 +- 0.21 ms; also without ``trace_features``: 12.16 vs 13.14 ms), boxes equal to 1.2e-4 pixels;
 * ``trace_features=True``: the search crop's features run through a frozen TorchScript trace prepared at
   initialisation (same operators; about 0.3 s more initialisation, ``track()`` 1.07x faster,
   ``benchmarks/bench_traced_features.py``);
+* ``inference_mode=True``: ``initialize``/``track`` run under ``torch.inference_mode`` (same values bit for bit, less
+  bookkeeping per tensor operation): ``track()`` 7.27 vs 7.85 ms per frame over 24 validation sequences, 2 rounds,
+  alternating (1.08x, paired 0.58 +- 0.20 ms; ``benchmarks/bench_tracker_options.py --a inference_mode=False --b
+  inference_mode=True``);
 * ``seed=0``: the random shifts of the first-frame augmentation are reproducible, so runs are deterministic.
 
 Usage: ``cd pytracking && python run_tracker.py fcot demo --dataset got10k_val``.
@@ -44,7 +51,7 @@ DEMO_OVERRIDES = dict(image_sample_size=96, search_area_scale=3.375, clamp_box_p
                       reg_net_opt_iter=0, reg_init_train_iter=0, reg_net_opt_update_iter=0,
                       init_train_iter=2, init_train_iter_72=2,
                       size_update_rate=0.3, merge_rate_18=0.5, merge_rate_72=0.5, channels_last=True,
-                      channels_last_backbone=False, trace_features=True, seed=0)
+                      trace_features=True, inference_mode=True, seed=0)
 
 
 def parameters():
