@@ -376,3 +376,18 @@ def test_cuda_sampling_and_transforms_match_cpu():
     for t in (aug.Blur((2, 0.2), (288, 288)), aug.Rotate(30, (288, 288), (3, -2)), aug.FlipHorizontal((288, 288))):
         out = t(p.cuda())
         assert out.is_cuda and torch.allclose(out.cpu(), t(p), rtol=1e-5, atol=1e-2)
+
+
+def test_sample_patch_of_a_uint8_frame_equals_that_of_its_float_copy():
+    """The tracker crops the uint8 frame (``numpy_to_torch(..., keep_dtype=True)``): resized or not, inside the image
+    or padded at its border, the float32 patch equals the one cropped from the float32 frame bit for bit."""
+    frame = np.random.default_rng(3).integers(0, 256, (60, 80, 3), dtype=np.uint8)
+    as_u8, as_f32 = numpy_to_torch(frame, keep_dtype=True), numpy_to_torch(frame)
+    assert as_u8.dtype == torch.uint8 and as_f32.dtype == torch.float32
+    for pos, sz, out in (([30., 40.], [24., 24.], [24., 24.]),     # not resized
+                         ([30., 40.], [50., 50.], [24., 24.]),     # resized (decimated)
+                         ([2., 77.], [31., 31.], [16., 16.])):    # padded at the border
+        a, ca = sample_patch(as_u8, torch.tensor(pos), torch.tensor(sz), torch.tensor(out))
+        b, cb = sample_patch(as_f32, torch.tensor(pos), torch.tensor(sz), torch.tensor(out))
+        assert a.dtype == torch.float32 and a.shape == b.shape == (1, 3, int(out[0]), int(out[1]))
+        assert torch.equal(a, b) and torch.equal(ca, cb)

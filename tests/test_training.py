@@ -192,6 +192,24 @@ def test_ddp_two_processes_gloo(tmp_path, synthetic_dir, local_settings_dir):
     assert sorted(os.listdir(ckpt_dir(tmp_path / 'ws'))) == ['FCOTNet_ep0001.pth.tar']
 
 
+def data_seeds_in_use(excluding=()):
+    """The generator seeds of every FCOT-tiny stage's training data (each ``StageSpec`` of the modules
+    ``ltr/train_settings/fcot/fcot_tiny*.py`` but those named in ``excluding``) and of every synthetic evaluation set."""
+    import importlib
+    import pkgutil
+    import ltr.train_settings.fcot as pkg
+    from pytracking.evaluation import synthetic_test as sets
+    used = set()
+    for m in pkgutil.iter_modules(pkg.__path__):
+        if m.name.startswith('fcot_tiny') and m.name not in excluding:
+            for v in vars(importlib.import_module('ltr.train_settings.fcot.' + m.name)).values():
+                if isinstance(v, recipe.StageSpec) and 'synthetic_params' in v.defaults:
+                    used.add(v.defaults['synthetic_params']['seed'])
+    used |= {getattr(sets, name)['seed'] for name in dir(sets) if name.startswith('SYNTHETIC_')
+             and isinstance(getattr(sets, name), dict) and 'seed' in getattr(sets, name)}
+    return used
+
+
 def test_tiny_stages_never_share_data_with_each_other_or_the_validation_set():
     """Each FCOT-tiny stage trains on its own generated sequences: distinct generator seeds (also distinct from the
     validation tracking set's), distinct data folders, never the test split (stage 7 uses 'train_extra', the
@@ -285,7 +303,6 @@ def test_mnv3_stages_train_fresh_heads_on_a_frozen_pretrained_backbone():
     from ltr.dataset.synthetic import sources
     from ltr.train_settings.fcot import (fcot_tiny_crop96, fcot_tiny_mnv3, fcot_tiny_mnv3_stage2,
                                          fcot_tiny_mnv3_stage3, fcot_tiny_stamps)
-    from pytracking.evaluation import synthetic_test as sets
     s1, s2, s3 = (fcot_tiny_mnv3.TINY_MNV3, fcot_tiny_mnv3_stage2.TINY_MNV3_STAGE2,
                   fcot_tiny_mnv3_stage3.TINY_MNV3_STAGE3)
     for s in (s1, s2, s3):
@@ -311,18 +328,8 @@ def test_mnv3_stages_train_fresh_heads_on_a_frozen_pretrained_backbone():
     d3 = s3.defaults['synthetic_params']
     assert (d3['split'], d3['appearance'], d3['num_sequences'], d3['seed']) == ('train_stamps', 'mixed', 1600, 18)
     assert s3.defaults['synthetic_dir_suffix'] == '_seed18_1600_mixed_stamps'
-    # seed 18 is no earlier stage's data seed and no validation or test set's
-    from ltr.train_settings.fcot import (fcot_tiny_more_data, fcot_tiny_stage3, fcot_tiny_stage4, fcot_tiny_stage5,
-                                         fcot_tiny_stage6, fcot_tiny_stage7, fcot_tiny_stage8, fcot_tiny_stage9,
-                                         fcot_tiny_stage10, fcot_tiny_stage11, fcot_tiny_wide)
-    earlier = [fcot_tiny.TINY, fcot_tiny_more_data.TINY_MORE_DATA, fcot_tiny_stage3.TINY_STAGE3,
-               fcot_tiny_stage4.TINY_STAGE4, fcot_tiny_stage5.TINY_STAGE5, fcot_tiny_stage6.TINY_STAGE6,
-               fcot_tiny_stage7.TINY_STAGE7, fcot_tiny_stage8.TINY_STAGE8, fcot_tiny_stage9.TINY_STAGE9,
-               fcot_tiny_stage10.TINY_STAGE10, fcot_tiny_stage11.TINY_STAGE11, fcot_tiny_wide.TINY_WIDE,
-               fcot_tiny_stamps.TINY_STAMPS, fcot_tiny_crop96.TINY_CROP96]
-    used = {s.defaults['synthetic_params']['seed'] for s in earlier}
-    used |= {getattr(sets, name)['seed'] for name in dir(sets) if name.startswith('SYNTHETIC_')
-             and isinstance(getattr(sets, name), dict) and 'seed' in getattr(sets, name)}
+    # seed 18 is no other stage's data seed and no validation or test set's
+    used = data_seeds_in_use(excluding=('fcot_tiny_mnv3_stage3',))
     assert 21 in used and 11 in used and d3['seed'] not in used, sorted(used)
 
 
@@ -335,7 +342,6 @@ def test_mnv3_finetune_stages_train_the_backbone_at_their_own_rate():
     from ltr.dataset.synthetic import sources
     from ltr.train_settings.fcot import (fcot_tiny_mnv3, fcot_tiny_mnv3_finetune, fcot_tiny_mnv3_finetune_lr1e4,
                                          fcot_tiny_mnv3_stage2, fcot_tiny_mnv3_stage3)
-    from pytracking.evaluation import synthetic_test as sets
     stages = {2e-5: fcot_tiny_mnv3_finetune.TINY_MNV3_FINETUNE, 1e-4: fcot_tiny_mnv3_finetune_lr1e4.TINY_MNV3_FINETUNE_LR1E4}
     s2 = fcot_tiny_mnv3_stage2.TINY_MNV3_STAGE2
     for lr, spec in stages.items():
@@ -363,18 +369,7 @@ def test_mnv3_finetune_stages_train_the_backbone_at_their_own_rate():
     test = set(sources.SPLITS['test']['photos']) | set(sources.SPLITS['test']['videos'])
     assert not test & (set(sources.SPLITS['train']['photos']) | set(sources.SPLITS['train']['videos']))
     # seed 19 is no other stage's data seed and no validation or test set's
-    import importlib
-    import pkgutil
-    import ltr.train_settings.fcot as pkg
-    used = set()
-    for m in pkgutil.iter_modules(pkg.__path__):
-        if m.name.startswith('fcot_tiny') and not m.name.startswith('fcot_tiny_mnv3_finetune'):
-            mod = importlib.import_module('ltr.train_settings.fcot.' + m.name)
-            for v in vars(mod).values():
-                if isinstance(v, recipe.StageSpec) and 'synthetic_params' in v.defaults:
-                    used.add(v.defaults['synthetic_params']['seed'])
-    used |= {getattr(sets, name)['seed'] for name in dir(sets) if name.startswith('SYNTHETIC_')
-             and isinstance(getattr(sets, name), dict) and 'seed' in getattr(sets, name)}
+    used = data_seeds_in_use(excluding=('fcot_tiny_mnv3_finetune', 'fcot_tiny_mnv3_finetune_lr1e4'))
     assert {14, 15, 18, 21, 11} <= used and 19 not in used, sorted(used)
     assert fcot_tiny_mnv3.TINY_MNV3.defaults['net_options']['freeze_backbone'] is True
     assert fcot_tiny_mnv3_stage3.TINY_MNV3_STAGE3.defaults['seed'] == 18

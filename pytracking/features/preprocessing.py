@@ -108,7 +108,8 @@ def sample_patch(im: torch.Tensor, pos, sample_sz, output_sz=None, mode: str = '
         max_scale_change: upper bound of the shrink factor in the inside modes (None: unbounded).
         is_mask: resize with nearest instead of bilinear.
     Returns:
-        patch: ``(1, C, out_h, out_w)`` tensor on the image's device.
+        patch: ``(1, C, out_h, out_w)`` tensor on the image's device (float32 for an integer image when
+            ``output_sz`` is given; the raw crop when it is None).
         patch_coord: ``(1, 4)`` int64 CPU tensor ``[y0, x0, y1, x1]`` in original-image pixels.
     """
     if mode not in _MODES:
@@ -166,10 +167,10 @@ def sample_patch(im: torch.Tensor, pos, sample_sz, output_sz=None, mode: str = '
     if output_sz is None:
         return patch, patch_coord
     out_hw = [int(v) for v in output_sz.long()]
+    if not patch.is_floating_point():   # an integer (uint8) image: the crop, resized or not, becomes float32
+        patch = patch.float()
     if patch.shape[-2] == out_hw[0] and patch.shape[-1] == out_hw[1]:
         return patch, patch_coord
-    if not patch.is_floating_point():
-        patch = patch.float()
     if is_mask:
         patch = F.interpolate(patch, size=out_hw, mode='nearest')
     else:

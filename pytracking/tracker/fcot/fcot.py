@@ -247,13 +247,11 @@ class FCOT(BaseTracker):
         with timer.stage('crop'):
             image = as_rgb_frame(image)
             self.frame_num += 1
-            # The frame keeps its dtype (uint8): only the search crop is converted to float (same values).
+            # The frame keeps its dtype (uint8): sample_patch converts only the crop to float (same values).
             im = numpy_to_torch(image, keep_dtype=True)
             image_hw = (image.shape[0], image.shape[1])
             # 1. Search region at the previous peak position.
             patch, coord = sample_patch(im, self.prev_pos, self.target_scale * self.img_sample_sz, self.img_sample_sz)
-            if not patch.is_floating_point():   # a crop of exactly the output size is not resized
-                patch = patch.float()
             sample_pos, sample_scale = st.sample_geometry(coord, self.img_sample_sz)
         with timer.stage('network'):
             feats = self._features(patch)
