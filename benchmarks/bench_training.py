@@ -8,7 +8,13 @@
    frames, batch 16), on the CPU with ``torch.set_num_threads(threads)`` and on CUDA when available.
 3. Peak resident memory of the process (``resource.getrusage``), printed with the table.
 
-Usage: ``python benchmarks/bench_training.py [--samples 20] [--steps 2] [--threads 2] [--skip_r50_cpu]``
+4. With ``--tiny_stage MODULE:SPEC`` (repeatable), the training step of that FCOT-tiny stage as its recipe trains
+   (e.g. ``fcot_tiny_mnv3_stage2:TINY_MNV3_STAGE2``, frozen MobileNetV3, against
+   ``fcot_tiny_mnv3_finetune_lr1e4:TINY_MNV3_FINETUNE_LR1E4``, everything trainable), with random backbone weights
+   (``backbone_pretrained=False``: the time does not depend on them).
+
+Usage: ``python benchmarks/bench_training.py [--samples 20] [--steps 2] [--threads 2] [--skip_r50_cpu]
+[--tiny_stage MODULE:SPEC ...]``
 (ResNet-50 at batch 1 keeps the peak under 4 GB; batch 2 peaks at 6.4 GB, the official per-GPU batch of 5 far more.)
 """
 import argparse
@@ -100,6 +106,24 @@ def bench_step(spec, settings, data, device, steps):
     return (time.perf_counter() - t) / steps
 
 
+def stage_config(name):
+    """``(label, spec, overrides, batch)`` of the stage ``'MODULE:SPEC'`` of ``ltr.train_settings.fcot``."""
+    import importlib
+    module, _, var = name.partition(':')
+    if not var:
+        raise ValueError("--tiny_stage {!r}: expected MODULE:SPEC, e.g. 'fcot_tiny_mnv3_stage2:TINY_MNV3_STAGE2'"
+                         .format(name))
+    spec = getattr(importlib.import_module('ltr.train_settings.fcot.' + module), var, None)
+    if not isinstance(spec, recipe.StageSpec):
+        raise ValueError('--tiny_stage {!r}: ltr.train_settings.fcot.{} has no StageSpec named {}'.format(
+            name, module, var))
+    batch = spec.defaults['batch_size']
+    return ('{} ({} px, {}+{} frames), batch {}'.format(module, spec.defaults['output_sz'],
+                                                       spec.defaults['num_train_frames'],
+                                                       spec.defaults['num_test_frames'], batch),
+            spec, {'backbone_pretrained': False}, batch)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--samples', type=int, default=20, help='samples for the pipeline benchmark')
@@ -107,6 +131,8 @@ def main(argv=None):
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--skip_r50_cpu', action='store_true')
     p.add_argument('--r50_batch', type=int, default=1, help='batch of the ResNet-50 step (1 keeps RAM under 4 GB)')
+    p.add_argument('--tiny_stage', action='append', default=[], metavar='MODULE:SPEC',
+                   help='also time this stage of ltr/train_settings/fcot (module and StageSpec name), repeatable')
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
     rows = []
@@ -129,6 +155,7 @@ def main(argv=None):
                     {'backbone_pretrained': False}, args.r50_batch),
                    ('fcot_tiny (recipe: R18/2, {} px, 2+1 frames), batch {}'.format(
                        tiny_spec.defaults['output_sz'], tiny_batch), tiny_spec, {}, tiny_batch)]
+        configs += [stage_config(name) for name in args.tiny_stage]
         devices = [torch.device('cpu')] + ([torch.device('cuda')] if torch.cuda.is_available() else [])
         for name, spec, ov, batch in configs:
             s = stage_settings(spec, **ov)

@@ -422,3 +422,21 @@ def test_dense_distractor_finetune_stage_continues_the_shipped_stage_on_crowded_
         assert len(counts) == 6
         return counts
     assert sum(distractor_counts('dense')) > sum(distractor_counts('standard'))
+
+
+def test_training_benchmark_resolves_tiny_stages_by_module_and_spec_name():
+    """``benchmarks/bench_training.py --tiny_stage MODULE:SPEC`` times the named recipe stage at its own batch and
+    crop, with random backbone weights; a wrong name is refused with the form it expects."""
+    import importlib.util
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'benchmarks', 'bench_training.py')
+    mod_spec = importlib.util.spec_from_file_location('bench_training', path)
+    bench = importlib.util.module_from_spec(mod_spec)
+    mod_spec.loader.exec_module(bench)
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_lr1e4 as s19
+    label, spec, overrides, batch = bench.stage_config('fcot_tiny_mnv3_finetune_lr1e4:TINY_MNV3_FINETUNE_LR1E4')
+    assert spec is s19.TINY_MNV3_FINETUNE_LR1E4 and batch == 16 and overrides == {'backbone_pretrained': False}
+    assert label.startswith('fcot_tiny_mnv3_finetune_lr1e4 (128 px, 2+1 frames)')
+    with pytest.raises(ValueError, match='expected MODULE:SPEC'):
+        bench.stage_config('fcot_tiny_mnv3_finetune_lr1e4')
+    with pytest.raises(ValueError, match='has no StageSpec named NOPE'):
+        bench.stage_config('fcot_tiny_mnv3_finetune_lr1e4:NOPE')
