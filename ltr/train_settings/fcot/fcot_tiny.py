@@ -18,13 +18,13 @@ generator, weights as the official 2-stage recipe's first stage) on the ``train`
 (:mod:`ltr.dataset.synthetic`, generated into ``synthetic_dir`` when that folder is empty): 16 epochs of 4000
 samples, Adam, learning rates x0.2 after epochs 11 and 14. Validation every 4 epochs on held-back training
 sequences. Crops keep every pixel at the right/bottom edge (``crop_edge_rule='exact'``) and the sampler seed has no
-stage component: the settings the shipped model's first stage was trained with (its second stage is
+stage component: the settings the first ResNet-18 releases' first stage was trained with (its second stage is
 ``fcot_tiny_more_data``). The regression optimizer's two scalars keep their initial values (the tracker's parameter file ``demo``
 decides how many online regression iterations to run).
 
     cd ltr && python run_training.py fcot fcot_tiny --threads 2
 
-The birth certificate of the shipped model (commands, seeds, data, samples, times, machine) is ``docs/fcot_tiny.md``.
+The birth certificate of every release (commands, seeds, data, samples, times, machine) is ``docs/fcot_tiny.md``.
 """
 from ltr.train_settings.fcot import recipe
 

@@ -11,7 +11,8 @@ mixed_stamps/``; 10 epochs of 4000 samples, x0.2 after epochs 7 and 9, sampler s
     cd ltr && python run_training.py fcot fcot_tiny_mnv3_stage3 --threads 2
 
 (it starts from ``fcot_tiny_mnv3_stage2``'s ``FCOTNet_ep0010.pth.tar`` of the same ``--workspace_dir``, or
-``--init_from``, e.g. the shipped file).
+``--init_from``, e.g. the stage-16 release ``git show 2bee85d:pytracking/networks/fcot_tiny.pth.tar``; the shipped
+file is the fine-tuned stage 19 since 2026-12-04).
 """
 from dataclasses import replace
 
