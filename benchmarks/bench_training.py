@@ -34,7 +34,7 @@ from ltr.dataset import SyntheticGot10k  # noqa: E402
 from ltr.dataset.synthetic import ensure_synthetic_dataset  # noqa: E402
 from ltr.models.loss.target_classification import LBHinge  # noqa: E402
 from ltr.models.loss.target_regression import REGLoss  # noqa: E402
-from ltr.train_settings.fcot import fcot_tiny, recipe  # noqa: E402
+from ltr.train_settings.fcot import recipe  # noqa: E402
 
 
 def stage_settings(spec, **overrides):
@@ -149,13 +149,9 @@ def main(argv=None):
                      '{:.2f} samples/s'.format(sps)))
         print('  ' + rows[-1][2], flush=True)
 
-        tiny_spec = fcot_tiny.TINY
-        tiny_batch = tiny_spec.defaults['batch_size']
         configs = [('fcot_stage1 (R50, 288 px, 3+3 frames), batch {}'.format(args.r50_batch), recipe.STAGE1,
-                    {'backbone_pretrained': False}, args.r50_batch),
-                   ('fcot_tiny (recipe: R18/2, {} px, 2+1 frames), batch {}'.format(
-                       tiny_spec.defaults['output_sz'], tiny_batch), tiny_spec, {}, tiny_batch)]
-        configs += [stage_config(name) for name in args.tiny_stage]
+                    {'backbone_pretrained': False}, args.r50_batch)]
+        configs += [stage_config(name) for name in ['fcot_tiny:TINY'] + args.tiny_stage]   # R18/2, from scratch
         devices = [torch.device('cpu')] + ([torch.device('cuda')] if torch.cuda.is_available() else [])
         for name, spec, ov, batch in configs:
             s = stage_settings(spec, **ov)
