@@ -424,6 +424,25 @@ def test_dense_distractor_finetune_stage_continues_the_shipped_stage_on_crowded_
     assert sum(distractor_counts('dense')) > sum(distractor_counts('standard'))
 
 
+def test_more_finetune_stage_continues_the_shipped_stage_on_fresh_data_of_its_own_kind():
+    """``fcot_tiny_mnv3_finetune_more`` (stage 21) continues stage 19 epoch 10 on stage 19's generator parameters with
+    only the seed changed (24: no other stage's or evaluation set's), everything trainable at the rates stage 19 ran
+    with after its first decay (a fifth of its starting rates, the recipe's gamma), into its own data folder."""
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_more as more, fcot_tiny_mnv3_finetune_lr1e4 as s19
+    spec, prev = more.TINY_MNV3_FINETUNE_MORE, s19.TINY_MNV3_FINETUNE_LR1E4
+    assert spec.previous_stage == ('fcot_tiny_mnv3_finetune_lr1e4', prev.total_epochs) and spec.init == 'previous'
+    assert [p for p, _ in spec.param_groups] == [p for p, _ in prev.param_groups]
+    assert [r for _, r in spec.param_groups] == pytest.approx([r * 0.2 for _, r in prev.param_groups])
+    rates = dict(spec.param_groups)
+    assert rates['feature_extractor'] == pytest.approx(2e-5) and rates['regressor_72'] == pytest.approx(4e-5)
+    d = spec.defaults
+    assert d['net_options'] == prev.defaults['net_options'] and d['net_options']['freeze_backbone'] is False
+    assert (spec.total_epochs, spec.milestones, d['samples_per_epoch'], d['seed']) == (6, [4], 8000, 24)
+    assert d['synthetic_params'] == dict(prev.defaults['synthetic_params'], seed=24)
+    assert d['synthetic_dir_suffix'] == '_seed24_2400_mixed'
+    assert 24 not in data_seeds_in_use(excluding=('fcot_tiny_mnv3_finetune_more',))
+
+
 def test_training_benchmark_resolves_tiny_stages_by_module_and_spec_name():
     """``benchmarks/bench_training.py --tiny_stage MODULE:SPEC`` times the named recipe stage at its own batch and
     crop, with random backbone weights; a wrong name is refused with the form it expects."""
