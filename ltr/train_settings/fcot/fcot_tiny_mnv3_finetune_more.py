@@ -1,5 +1,6 @@
 """FCOT-tiny-mnv3, the shipped fine-tuned network (``fcot_tiny_mnv3_finetune_lr1e4`` epoch 10) trained on for six
-more epochs of fresh data of its own kind (stage 21). Written and trained 2026-12-04 on 2 CPU cores.
+more epochs of fresh data of its own kind (stage 21). Written and trained 2026-12-04 on 2 CPU cores (52 minutes);
+not shipped: -1.4 +- 1.1 AO over the 96 validation sequences (``docs/fcot_tiny.md``, *Stage 21*).
 
 Stage 19 gained most of its lead on the validation sets in its last five epochs (+0.6 AO at epoch 5, +2.75 at
 epoch 10) and stage 20, which continued it at half of its starting rates on crowded data, lost ground even on the
