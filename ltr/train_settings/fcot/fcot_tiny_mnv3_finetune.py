@@ -19,9 +19,10 @@ initial checkpoint (no converted MobileNetV3 file is read)::
         --init_from ../fcot_tiny_stage16.pth.tar
 
 (without ``--init_from`` it starts from ``fcot_tiny_mnv3_stage2``'s ``FCOTNet_ep0010.pth.tar`` of the same
-``--workspace_dir``, the same weights; the shipped file is the fine-tuned stage 19 since 2026-12-04). :mod:`~ltr.train_settings.fcot.fcot_tiny_mnv3_finetune_lr1e4` is the same stage with the
-backbone at 1e-4. Which of them, if any, replaces the shipped model is decided on the validation sets by the rule
-written in ``docs/fcot_tiny.md`` before they were evaluated.
+``--workspace_dir``, the same weights; the shipped file is the fine-tuned stage 19 since 2026-12-04).
+:mod:`~ltr.train_settings.fcot.fcot_tiny_mnv3_finetune_lr1e4` is the same stage with the backbone at 1e-4. Which
+of them, if any, replaces the shipped model is decided on the validation sets by the rule written in
+``docs/fcot_tiny.md`` before they were evaluated.
 """
 from dataclasses import replace
 
