@@ -23,7 +23,7 @@ def continued_from_epoch10(lr_factor, seed, synthetic_dir_suffix, description, *
     """A stage that continues this one's epoch 10 (the shipped model's weights): this stage's generator parameters
     with base ``seed`` and ``data_changes`` (e.g. ``distractors='dense'``), sampler seed ``seed``, everything
     trainable with each Adam group at ``lr_factor`` times the rate it started this stage with, 6 epochs of 8000
-    samples, x0.2 after epoch 4 (stages 20 and 21)."""
+    samples, x0.2 after epoch 4 (stages 20 to 23)."""
     return recipe.continued_stage(
         TINY_MNV3_FINETUNE_LR1E4, 'fcot_tiny_mnv3_finetune_lr1e4', total_epochs=6, milestones=[4], lr_factor=lr_factor,
         synthetic_params=dict(FINETUNE_DATA_PARAMS, seed=seed, **data_changes),
