@@ -23,8 +23,7 @@ import os
 from pytracking.evaluation.data import SequenceList
 
 __all__ = ['SYNTHETIC_TEST', 'SYNTHETIC_TEST_B', 'SYNTHETIC_VAL', 'SYNTHETIC_VAL_GENERATED', 'SYNTHETIC_VAL_CAER',
-           'SYNTHETIC_VAL_CAER_B', 'SYNTHETIC_VAL_CAER_C', 'SYNTHETIC_VAL_CAER_D',
-           'SYNTHETIC_SETS',
+           'SYNTHETIC_VAL_CAER_B', 'SYNTHETIC_VAL_CAER_C', 'SYNTHETIC_VAL_CAER_D', 'SYNTHETIC_SETS',
            'synthetic_test_folder', 'synthetic_test_sequences', 'synthetic_set_folder', 'synthetic_set_sequences']
 
 #: The generator parameters of the test set (README and docs/fcot_tiny.md report numbers on exactly this set).

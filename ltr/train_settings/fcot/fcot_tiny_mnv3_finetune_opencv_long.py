@@ -12,7 +12,7 @@ after epochs 7 and 9, each Adam group at the rate it started stage 19 with (back
 optimisers 1e-4), on stage 22's data folder and sampler seed (25)::
 
     cd ltr && python run_training.py fcot fcot_tiny_mnv3_finetune_opencv_long --workspace_dir <workspace> \\
-        --threads 2 --init_from ../pytracking/networks/fcot_tiny.pth.tar
+        --num_workers 1 --threads 2 --no-progress_bar --init_from ../pytracking/networks/fcot_tiny.pth.tar
 
 (the data command is stage 22's, :mod:`~ltr.train_settings.fcot.fcot_tiny_mnv3_finetune_opencv`).
 """
@@ -23,7 +23,8 @@ from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_lr1e4 as stage19
 
 #: The stage: stage 22's data and sampler seed, stage 19's starting rates and schedule.
 TINY_MNV3_FINETUNE_OPENCV_LONG = recipe.continued_stage(
-    stage19.TINY_MNV3_FINETUNE_LR1E4, 'fcot_tiny_mnv3_finetune_lr1e4', total_epochs=10, milestones=[7, 9], lr_factor=1.0,
+    stage19.TINY_MNV3_FINETUNE_LR1E4, 'fcot_tiny_mnv3_finetune_lr1e4', total_epochs=10, milestones=[7, 9],
+    lr_factor=1.0,
     synthetic_params=dict(FINETUNE_DATA_PARAMS, seed=25, split='train_opencv'),
     synthetic_dir_suffix='_seed25_2400_mixed_opencv', seed=25,
     description='FCOT-tiny-mnv3 fine-tuned for 10 more epochs (x0.2 after 7 and 9) at stage 19\'s starting rates on '
