@@ -511,6 +511,26 @@ def test_opencv_long_stage_is_stage_23_with_stage_19s_schedule():
     assert 25 not in data_seeds_in_use(excluding=sharing)
 
 
+def test_opencv_more_stage_continues_stage_24_on_fresh_data_with_its_own_seed():
+    """``fcot_tiny_mnv3_finetune_opencv_more`` (stage 25) continues stage 24's final epoch with stage 24's rates,
+    network options and schedule (10 epochs of 8000, x0.2 after 7 and 9) on the same generator parameters but seed
+    27, which no other stage and no evaluation set uses, in its own data folder."""
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_long as long_
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_more as more
+    spec, s24 = more.TINY_MNV3_FINETUNE_OPENCV_MORE, long_.TINY_MNV3_FINETUNE_OPENCV_LONG
+    assert spec.previous_stage == ('fcot_tiny_mnv3_finetune_opencv_long', 10) and spec.init == 'previous'
+    assert (spec.total_epochs, spec.milestones) == (s24.total_epochs, s24.milestones) == (10, [7, 9])
+    assert spec.param_groups == s24.param_groups
+    d, d24 = spec.defaults, s24.defaults
+    assert d['net_options'] == d24['net_options'] and d['samples_per_epoch'] == 8000
+    assert d['synthetic_params'] == dict(d24['synthetic_params'], seed=27) and d['seed'] == 27
+    assert d['synthetic_dir_suffix'] == '_seed27_2400_mixed_opencv' != d24['synthetic_dir_suffix']
+    assert {k: v for k, v in d.items() if k not in ('description', 'synthetic_params', 'synthetic_dir_suffix',
+                                                    'seed')} == \
+        {k: v for k, v in d24.items() if k not in ('description', 'synthetic_params', 'synthetic_dir_suffix', 'seed')}
+    assert 27 not in data_seeds_in_use(excluding=('fcot_tiny_mnv3_finetune_opencv_more',))
+
+
 def test_training_benchmark_resolves_tiny_stages_by_module_and_spec_name():
     """``benchmarks/bench_training.py --tiny_stage MODULE:SPEC`` times the named recipe stage at its own batch and
     crop, with random backbone weights; a wrong name is refused with the form it expects."""
