@@ -68,8 +68,8 @@ SYNTHETIC_VAL_CAER_C = dict(SYNTHETIC_VAL_CAER, num_sequences=192, seed=22)
 
 #: :data:`SYNTHETIC_VAL_CAER_C` with generator seed 26 (no training stage's or other set's seed): 192 new sequences
 #: for confirming a candidate after ``synthetic_val_caer_c`` itself helped choose the direction of the candidate
-#: (stages 22 and 23 were compared on it). Created 2026-12-05, before any run on it, for stage 24
-#: (``docs/fcot_tiny.md``).
+#: (stages 22 and 23 were compared on it). Created 2026-12-05, before any run on it, for stage 24, which did not
+#: reach it; spent on 2026-12-05 confirming stage 25, the release since (``docs/fcot_tiny.md``).
 SYNTHETIC_VAL_CAER_D = dict(SYNTHETIC_VAL_CAER_C, seed=26)
 
 #: The evaluation sets by name (``--dataset`` of ``compare_baselines``).

@@ -2,7 +2,8 @@
 
 ``fcot_tiny.pth.tar`` is FCOT-tiny, trained by this project: heads on a COCO MobileNetV3 backbone by
 ``ltr/train_settings/fcot/fcot_tiny_mnv3.py`` and ``fcot_tiny_mnv3_stage2.py``, then everything fine-tuned by
-``fcot_tiny_mnv3_finetune_lr1e4.py`` (its birth certificate is ``docs/fcot_tiny.md``). It is an ordinary checkpoint:
+``fcot_tiny_mnv3_finetune_lr1e4.py``, ``fcot_tiny_mnv3_finetune_opencv_long.py`` and
+``fcot_tiny_mnv3_finetune_opencv_more.py`` (its birth certificate is ``docs/fcot_tiny.md``). It is an ordinary checkpoint:
 ``ltr.admin.loading.load_network`` reads it and rebuilds the network from its pickled constructor.
 """
 from importlib import resources

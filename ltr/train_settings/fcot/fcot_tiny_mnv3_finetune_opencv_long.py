@@ -15,6 +15,10 @@ optimisers 1e-4), on stage 22's data folder and sampler seed (25)::
         --num_workers 1 --threads 2 --no-progress_bar --init_from ../pytracking/networks/fcot_tiny.pth.tar
 
 (the data command is stage 22's, :mod:`~ltr.train_settings.fcot.fcot_tiny_mnv3_finetune_opencv`).
+
+The file passed as ``--init_from ../pytracking/networks/fcot_tiny.pth.tar`` was the stage-19 release of that day;
+it has been replaced since, so use ``git show 0e5daef:pytracking/networks/fcot_tiny.pth.tar > stage19.pth.tar``
+and ``--init_from stage19.pth.tar`` (or stage 19's ``FCOTNet_ep0010.pth.tar``) to retrain this stage.
 """
 from ltr.train_settings.fcot import recipe
 from ltr.train_settings.fcot.fcot_tiny_mnv3_finetune import FINETUNE_DATA_PARAMS
