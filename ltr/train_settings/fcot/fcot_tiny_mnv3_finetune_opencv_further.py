@@ -1,5 +1,7 @@
 """FCOT-tiny-mnv3 stage 26 (``fcot_tiny_mnv3_finetune_opencv_further``): stage 25, the release of 2026-12-05,
-continued for the same schedule again on a fresh ``train_opencv`` data folder (seed 29).
+continued for the same schedule again on a fresh ``train_opencv`` data folder (seed 29). Trained 2026-12-05 on 2 CPU
+cores (90 minutes, 80,000 samples) and not shipped: -1.0 +- 1.3 AO over the 96 validation sequences against stage 25
+(``docs/fcot_tiny.md``, *Stage 26*).
 
 Stages 24 and 25 each trained 10 epochs of 8000 samples at stage 19's starting rates on 2400 new ``train_opencv``
 sequences, and each added about 3 AO over the 96 validation sequences, with the training loss still falling at the
