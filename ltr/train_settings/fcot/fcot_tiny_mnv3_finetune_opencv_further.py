@@ -19,18 +19,13 @@ with stage 25's checkpoints under the same ``<workspace>`` (or ``--init_from`` i
 stage-25 release, ``git show d709869:pytracking/networks/fcot_tiny.pth.tar``).
 """
 from ltr.train_settings.fcot import recipe
-from ltr.train_settings.fcot.fcot_tiny_mnv3_finetune import FINETUNE_DATA_PARAMS
 # the module, not its StageSpec: a stage module's namespace holds its own stages only (the tests read them there)
+from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_long as stage24
 from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_more as stage25
 
 #: The stage: stage 25's schedule and rates from its epoch 10, on fresh train_opencv data with seed 29.
-TINY_MNV3_FINETUNE_OPENCV_FURTHER = recipe.continued_stage(
-    stage25.TINY_MNV3_FINETUNE_OPENCV_MORE, 'fcot_tiny_mnv3_finetune_opencv_more', total_epochs=10,
-    milestones=[7, 9], lr_factor=1.0,
-    synthetic_params=dict(FINETUNE_DATA_PARAMS, seed=29, split='train_opencv'),
-    synthetic_dir_suffix='_seed29_2400_mixed_opencv', seed=29,
-    description='FCOT-tiny-mnv3 fine-tuned for 10 more epochs (x0.2 after 7 and 9) at stage 19\'s starting rates on '
-                'fresh train_opencv data (seed 29), continued from fcot_tiny_mnv3_finetune_opencv_more epoch 10')
+TINY_MNV3_FINETUNE_OPENCV_FURTHER = stage24.fresh_opencv_continuation(
+    stage25.TINY_MNV3_FINETUNE_OPENCV_MORE, 'fcot_tiny_mnv3_finetune_opencv_more', seed=29)
 
 
 def run(settings):

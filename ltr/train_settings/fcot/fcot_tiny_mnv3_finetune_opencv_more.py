@@ -21,18 +21,12 @@ photographs' augmentations and trains for twice stage 24's length from the stage
 with stage 24's checkpoints under the same ``<workspace>`` (or ``--init_from`` its ``FCOTNet_ep0010.pth.tar``).
 """
 from ltr.train_settings.fcot import recipe
-from ltr.train_settings.fcot.fcot_tiny_mnv3_finetune import FINETUNE_DATA_PARAMS
 # the module, not its StageSpec: a stage module's namespace holds its own stages only (the tests read them there)
 from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_long as stage24
 
 #: The stage: stage 24's schedule and rates from its epoch 10, on fresh train_opencv data with seed 27.
-TINY_MNV3_FINETUNE_OPENCV_MORE = recipe.continued_stage(
-    stage24.TINY_MNV3_FINETUNE_OPENCV_LONG, 'fcot_tiny_mnv3_finetune_opencv_long', total_epochs=10,
-    milestones=[7, 9], lr_factor=1.0,
-    synthetic_params=dict(FINETUNE_DATA_PARAMS, seed=27, split='train_opencv'),
-    synthetic_dir_suffix='_seed27_2400_mixed_opencv', seed=27,
-    description='FCOT-tiny-mnv3 fine-tuned for 10 more epochs (x0.2 after 7 and 9) at stage 19\'s starting rates on '
-                'fresh train_opencv data (seed 27), continued from fcot_tiny_mnv3_finetune_opencv_long epoch 10')
+TINY_MNV3_FINETUNE_OPENCV_MORE = stage24.fresh_opencv_continuation(
+    stage24.TINY_MNV3_FINETUNE_OPENCV_LONG, 'fcot_tiny_mnv3_finetune_opencv_long', seed=27)
 
 
 def run(settings):
