@@ -29,7 +29,7 @@ from typing import Dict, List, Sequence
 
 import numpy as np
 
-__all__ = ['sequence_mean_ious', 'paired_lead', 'compare_pair', 'format_report', 'main']
+__all__ = ['sequence_frame_ious', 'paired_lead', 'compare_pair', 'format_report', 'main']
 
 
 def _frame_size(seq):
@@ -40,7 +40,7 @@ def _frame_size(seq):
     return h, w
 
 
-def sequence_mean_ious(results_dir: str, tracker: str, sequences) -> Dict[str, np.ndarray]:
+def sequence_frame_ious(results_dir: str, tracker: str, sequences) -> Dict[str, np.ndarray]:
     """``{sequence name: IoUs (M,)}`` of ``results_dir/<tracker>/<sequence>.txt`` against the ground truth
     (``compare_baselines.sequence_ious``: frames 1..N-1 where the target is visible, boxes clipped to the image)."""
     from pytracking.analysis.compare_baselines import sequence_ious
@@ -95,8 +95,8 @@ def compare_pair(dataset: str, dir_a: str, dir_b: str, tracker_a='fcot_tiny', tr
     ``num_frames`` as the runs), from ``data_dir`` (default ``<dir_a>/data``)."""
     from pytracking.analysis.compare_baselines import load_sequences
     seqs = load_sequences(dataset, data_dir or os.path.join(dir_a, 'data'), num_sequences, num_frames)
-    ious_a = sequence_mean_ious(os.path.join(dir_a, 'results'), tracker_a, seqs)
-    ious_b = sequence_mean_ious(os.path.join(dir_b, 'results'), tracker_b or tracker_a, seqs)
+    ious_a = sequence_frame_ious(os.path.join(dir_a, 'results'), tracker_a, seqs)
+    ious_b = sequence_frame_ious(os.path.join(dir_b, 'results'), tracker_b or tracker_a, seqs)
     return paired_lead(ious_a, ious_b)
 
 
