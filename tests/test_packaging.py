@@ -61,7 +61,8 @@ def test_installed_package_finds_its_model_outside_the_checkout(wheel_env):
 def test_console_commands_run_from_another_folder(wheel_env, tmp_path, pytracking_local):
     _, env_dir, outside = wheel_env
     bin_dir = env_dir / 'bin'
-    for cmd in ('fcot-track', 'fcot-train', 'fcot-results', 'fcot-video', 'fcot-demo', 'fcot-compare'):
+    for cmd in ('fcot-track', 'fcot-train', 'fcot-results', 'fcot-video', 'fcot-demo', 'fcot-compare',
+                'fcot-paired'):
         proc = _run(env_dir, outside, [str(bin_dir / cmd), '--help'], timeout=300)
         assert proc.returncode == 0 and 'usage' in proc.stdout.lower(), (cmd, proc.stderr[-1500:])
     # fcot-track on a generated GOT-10k-layout folder (the 'val' split) with the shipped model (parameter 'demo')
