@@ -78,13 +78,17 @@ def paired_lead(ious_a: Dict[str, np.ndarray], ious_b: Dict[str, np.ndarray]) ->
     mean_a = np.array([ious_a[n].mean() if len(ious_a[n]) else np.nan for n in names])
     mean_b = np.array([ious_b[n].mean() if len(ious_b[n]) else np.nan for n in names])
     keep = np.isfinite(mean_a)  # a sequence without a scored frame counts in neither side
-    diff = 100.0 * (mean_b[keep] - mean_a[keep])
+    return _summary(100.0 * (mean_b[keep] - mean_a[keep]), [k for k, m in zip(names, keep) if m],
+                    np.concatenate([ious_a[k] for k in names]), np.concatenate([ious_b[k] for k in names]))
+
+
+def _summary(diff, names, pooled_a, pooled_b) -> dict:
+    """The result dict of :func:`paired_lead` from the per-sequence differences ``diff`` (percent, ``(n,)``) of the
+    sequences ``names`` and all IoUs of A and B."""
     n = len(diff)
-    se = float(diff.std(ddof=1) / np.sqrt(n)) if n > 1 else float('nan')
-    pooled_a = np.concatenate([ious_a[k] for k in names])
-    pooled_b = np.concatenate([ious_b[k] for k in names])
     return {'AO_a': 100.0 * float(pooled_a.mean()), 'AO_b': 100.0 * float(pooled_b.mean()),
-            'pooled_a': pooled_a, 'pooled_b': pooled_b, 'diff': diff, 'names': [k for k, m in zip(names, keep) if m], 'lead': float(diff.mean()), 'se': se,
+            'pooled_a': pooled_a, 'pooled_b': pooled_b, 'diff': diff, 'names': names, 'lead': float(diff.mean()),
+            'se': float(diff.std(ddof=1) / np.sqrt(n)) if n > 1 else float('nan'),
             'ahead': int((diff > 0).sum()), 'behind': int((diff < 0).sum()), 'n': n}
 
 
@@ -116,13 +120,8 @@ def format_report(rows: Sequence[tuple]) -> str:
 
 def _pool(results: List[dict]) -> dict:
     """All pairs' sequences together: AOs over all pooled IoUs, the lead over all per-sequence differences."""
-    diff = np.concatenate([r['diff'] for r in results])
-    n = len(diff)
-    return {'AO_a': 100.0 * float(np.concatenate([r['pooled_a'] for r in results]).mean()),
-            'AO_b': 100.0 * float(np.concatenate([r['pooled_b'] for r in results]).mean()),
-            'diff': diff, 'names': [k for r in results for k in r['names']], 'lead': float(diff.mean()),
-            'se': float(diff.std(ddof=1) / np.sqrt(n)) if n > 1 else float('nan'),
-            'ahead': int((diff > 0).sum()), 'behind': int((diff < 0).sum()), 'n': n}
+    return _summary(np.concatenate([r['diff'] for r in results]), [k for r in results for k in r['names']],
+                    np.concatenate([r['pooled_a'] for r in results]), np.concatenate([r['pooled_b'] for r in results]))
 
 
 def build_parser():
