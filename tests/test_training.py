@@ -539,7 +539,39 @@ def test_opencv_continuations_continue_the_previous_stage_on_fresh_data_with_the
     assert d['synthetic_dir_suffix'] == '_seed%d_2400_mixed_opencv' % seed != dp['synthetic_dir_suffix']
     changed = ('description', 'synthetic_params', 'synthetic_dir_suffix', 'seed')
     assert {k: v for k, v in d.items() if k not in changed} == {k: v for k, v in dp.items() if k not in changed}
-    assert seed not in data_seeds_in_use(excluding=(module,))
+    # stage 27 trains the regression optimizer of stage 25's network on stage 25's own data folder
+    sharing = (module, 'fcot_tiny_mnv3_reg_optimizer') if seed == 27 else (module,)
+    assert seed not in data_seeds_in_use(excluding=sharing)
+
+
+def test_reg_optimizer_stage_trains_only_the_two_regression_optimizer_scalars_of_stage_25():
+    """``fcot_tiny_mnv3_reg_optimizer`` (stage 27) is the official regression-optimizer stage (``STAGE_2S_2``: its
+    flags, actor, losses, rate and 5-epoch schedule) on stage 25's network, sizes and data folder, with a sampler seed
+    of its own: in the built MobileNetV3 network exactly ``regressor_72.filter_optimizer``'s two scalars are trainable
+    and they are the optimizer's only parameters."""
+    import types
+    from ltr.actors.fcot import FcotOnlineRegressionActor
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_more as s25, fcot_tiny_mnv3_reg_optimizer as s27
+    spec, prev = s27.TINY_MNV3_REG_OPTIMIZER, s25.TINY_MNV3_FINETUNE_OPENCV_MORE
+    assert spec.flags == (False, True, False) and spec.actor is FcotOnlineRegressionActor
+    assert spec.loss_weight == {'test_reg_72': 1.0, 'test_iter_reg_72': 1.0, 'test_init_reg_72': 0.0}
+    assert spec.param_groups == [('regressor_72.filter_optimizer', 5e-4)]
+    assert (spec.total_epochs, spec.milestones) == (5, [2])
+    assert spec.init == 'previous' and spec.previous_stage == ('fcot_tiny_mnv3_finetune_opencv_more', 10)
+    d, dp = spec.defaults, prev.defaults
+    assert d['samples_per_epoch'] == 8000 and d['seed'] == 31 != dp['seed']
+    changed = ('description', 'samples_per_epoch', 'seed')
+    assert {k: v for k, v in d.items() if k not in changed} == {k: v for k, v in dp.items() if k not in changed}
+    assert d['synthetic_params']['seed'] == 27 and d['synthetic_dir_suffix'] == '_seed27_2400_mixed_opencv'
+    s = types.SimpleNamespace(module_name='fcot', script_name='x', overrides={})
+    recipe.apply_settings(s, dict({'total_epochs': spec.total_epochs}, **d))
+    net = recipe.build_net(s, spec)
+    trainable = sorted(n for n, p in net.named_parameters() if p.requires_grad)
+    assert trainable == ['regressor_72.filter_optimizer.filter_reg', 'regressor_72.filter_optimizer.log_step_length']
+    assert not any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in net.modules())
+    opt, _ = recipe.build_optimizer(net, spec)
+    assert [(g['name'], g['lr'], len(g['params'])) for g in opt.param_groups] == \
+        [('regressor_72.filter_optimizer', 5e-4, 2)]
 
 
 def test_training_benchmark_resolves_tiny_stages_by_module_and_spec_name():
