@@ -33,7 +33,8 @@ from ltr.trainers import LTRTrainer
 from ltr.trainers.base_trainer import list_checkpoints
 
 __all__ = ['StageSpec', 'continued_stage', 'COMMON_DEFAULTS', 'run_stage', 'apply_settings', 'build_datasets',
-           'build_loaders', 'build_net', 'build_optimizer', 'param_groups', 'previous_stage_checkpoint', 'setup_runtime']
+           'build_loaders', 'build_net', 'build_optimizer', 'freeze_modules', 'param_groups',
+           'previous_stage_checkpoint', 'setup_runtime']
 
 #: Common settings of every FCOT stage (spec §3.1/§3.2); a stage or the CLI may override any of them.
 COMMON_DEFAULTS = {
@@ -83,6 +84,7 @@ COMMON_DEFAULTS = {
     'threads': None,                      # torch CPU threads (None: torch's default)
     'crop_edge_rule': 'official',         # crop padding at the right/bottom edge: 'official' or 'exact'
     'sample_stream_per_stage': True,      # mix the stage name into the sampler seed (fresh samples per stage)
+    'frozen_modules': (),                 # module paths kept fixed on top of the stage flags (none: official)
 }
 
 
@@ -365,6 +367,19 @@ def _module_at(net, path):
         raise AttributeError('Parameter group path {!r} does not exist in {}'.format(path, type(net).__name__))
 
 
+def freeze_modules(net, paths):
+    """Set ``requires_grad=False`` on every parameter of the modules at ``paths`` (dotted paths in ``net``), after
+    the stage flags: a stage that trains one part of the network, e.g. the regression heads on fixed features, so
+    that no gradient is computed for the rest. Returns the number of parameters frozen; a wrong path raises
+    ``AttributeError`` naming it."""
+    count = 0
+    for path in paths:
+        for p in _module_at(net, path).parameters():
+            p.requires_grad_(False)
+            count += p.numel()
+    return count
+
+
 def param_groups(net, spec_groups):
     """Adam parameter groups ``[{'params': [...], 'lr': lr}, ...]`` from ``[(path or tuple of paths, lr)]``.
     All parameters of each module are included (frozen ones just never get a gradient, like the official code)."""
@@ -408,6 +423,9 @@ def build_trainer(settings, spec):
     loaders = build_loaders(settings, info.world_size)
     net = build_net(settings, spec)
     initialise_net(net, settings, spec)
+    if settings.frozen_modules:
+        print('Frozen: {} ({} parameters)'.format(', '.join(settings.frozen_modules),
+                                                  freeze_modules(net, settings.frozen_modules)))
     net.to(settings.device)
     optimizer, scheduler = build_optimizer(net, spec)
     wrapped = wrap_net(net, settings, info)
