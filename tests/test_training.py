@@ -539,8 +539,9 @@ def test_opencv_continuations_continue_the_previous_stage_on_fresh_data_with_the
     assert d['synthetic_dir_suffix'] == '_seed%d_2400_mixed_opencv' % seed != dp['synthetic_dir_suffix']
     changed = ('description', 'synthetic_params', 'synthetic_dir_suffix', 'seed')
     assert {k: v for k, v in d.items() if k not in changed} == {k: v for k, v in dp.items() if k not in changed}
-    # stage 27 trains the regression optimizer of stage 25's network on stage 25's own data folder
-    sharing = (module, 'fcot_tiny_mnv3_reg_optimizer') if seed == 27 else (module,)
+    # stage 27 trains the regression optimizer of stage 25's network on stage 25's data, stage 28 the regression
+    # heads on stage 26's
+    sharing = (module, {27: 'fcot_tiny_mnv3_reg_optimizer', 29: 'fcot_tiny_mnv3_regression'}[seed])
     assert seed not in data_seeds_in_use(excluding=sharing)
 
 
@@ -590,3 +591,52 @@ def test_training_benchmark_resolves_tiny_stages_by_module_and_spec_name():
         bench.stage_config('fcot_tiny_mnv3_finetune_lr1e4')
     with pytest.raises(ValueError, match='has no StageSpec named NOPE'):
         bench.stage_config('fcot_tiny_mnv3_finetune_lr1e4:NOPE')
+
+
+def test_regression_stage_trains_only_the_regression_branch_of_stage_25_on_stage_26s_data():
+    """``fcot_tiny_mnv3_regression`` (stage 28) is stage 25 (network, actor, losses) with ``regressor_72`` the only
+    Adam group and every other top-level module frozen through ``frozen_modules``: the built network's trainable
+    parameters are exactly ``regressor_72``'s but its optimizer scalars, a training step changes only those, and the
+    data are stage 26's folder with a sampler seed of its own."""
+    import types
+    from ltr.train_settings.fcot import (fcot_tiny_mnv3_finetune_opencv_more as s25,
+                                         fcot_tiny_mnv3_finetune_opencv_further as s26,
+                                         fcot_tiny_mnv3_regression as s28)
+    spec, prev = s28.TINY_MNV3_REGRESSION, s25.TINY_MNV3_FINETUNE_OPENCV_MORE
+    assert (spec.flags, spec.actor, spec.loss_weight) == (prev.flags, prev.actor, prev.loss_weight)
+    assert spec.param_groups == [('regressor_72', 5e-4)] and (spec.total_epochs, spec.milestones) == (5, [4])
+    assert spec.init == 'previous' and spec.previous_stage == ('fcot_tiny_mnv3_finetune_opencv_more', 10)
+    d, d25, d26 = spec.defaults, prev.defaults, s26.TINY_MNV3_FINETUNE_OPENCV_FURTHER.defaults
+    assert d['synthetic_params'] == d26['synthetic_params'] and d['synthetic_params']['seed'] == 29
+    assert d['synthetic_dir_suffix'] == d26['synthetic_dir_suffix'] and d['seed'] == 33
+    assert 33 not in {d25['seed'], d26['seed']} | data_seeds_in_use()
+    changed = ('description', 'synthetic_params', 'synthetic_dir_suffix', 'seed', 'frozen_modules')
+    assert {k: v for k, v in d.items() if k not in changed} == {k: v for k, v in d25.items() if k not in changed}
+    assert recipe.COMMON_DEFAULTS['frozen_modules'] == ()
+    s = types.SimpleNamespace(module_name='fcot', script_name='x', overrides={})
+    recipe.apply_settings(s, dict({'total_epochs': spec.total_epochs}, **d))
+    net = recipe.build_net(s, spec)
+    before = {n for n, p in net.named_parameters() if p.requires_grad}
+    frozen = recipe.freeze_modules(net, s.frozen_modules)
+    trainable = {n for n, p in net.named_parameters() if p.requires_grad}
+    children = {n for n, _ in net.named_children()}
+    assert set(s.frozen_modules) | {'regressor_72'} == children
+    assert trainable and all(n.startswith('regressor_72.') and '.filter_optimizer.' not in n for n in trainable)
+    assert trainable == {n for n in before if n.startswith('regressor_72.')}
+    assert frozen == sum(p.numel() for n, p in net.named_parameters() if n in before - trainable)
+    with pytest.raises(AttributeError, match='no_such_module'):
+        recipe.freeze_modules(net, ['no_such_module'])
+    # one Adam step on a loss through every branch moves regressor_72 and nothing else
+    opt, _ = recipe.build_optimizer(net, spec)
+    start = {n: p.detach().clone() for n, p in net.named_parameters()}
+    torch.manual_seed(0)
+    train, test = torch.rand(2, 1, 3, 128, 128), torch.rand(1, 1, 3, 128, 128)
+    bb = torch.tensor([[[40.0, 44.0, 30.0, 26.0]], [[44.0, 40.0, 28.0, 30.0]]])
+    s18, s72, off = net(train, test, bb)
+    off = off if isinstance(off, list) else [off]
+    loss = sum((t.float() ** 2).mean() for t in list(s18) + list(s72) + off)
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    moved = {n for n, p in net.named_parameters() if not torch.equal(p, start[n])}
+    assert moved and moved <= trainable

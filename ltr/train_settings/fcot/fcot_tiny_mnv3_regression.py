@@ -36,14 +36,14 @@ FROZEN_MODULES = ('feature_extractor', 'pyramid_first_conv', 'pyramid_36', 'pyra
 #: The regression heads' Adam rate (stage 25: 2e-4).
 REGRESSION_LR = 5e-4
 
-_S25, _S26 = stage25.TINY_MNV3_FINETUNE_OPENCV_MORE, stage26.TINY_MNV3_FINETUNE_OPENCV_FURTHER
-
 #: The stage: stage 25's network and losses, only regressor_72 trainable, on stage 26's data with sampler seed 33.
 TINY_MNV3_REGRESSION = replace(
-    _S25, param_groups=[('regressor_72', REGRESSION_LR)], total_epochs=5, milestones=[4], init='previous',
+    stage25.TINY_MNV3_FINETUNE_OPENCV_MORE, param_groups=[('regressor_72', REGRESSION_LR)], total_epochs=5, milestones=[4], init='previous',
     previous_stage=('fcot_tiny_mnv3_finetune_opencv_more', 10),
-    defaults=dict(_S25.defaults, synthetic_params=_S26.defaults['synthetic_params'],
-                  synthetic_dir_suffix=_S26.defaults['synthetic_dir_suffix'], seed=33,
+    defaults=dict(stage25.TINY_MNV3_FINETUNE_OPENCV_MORE.defaults,
+                  synthetic_params=stage26.TINY_MNV3_FINETUNE_OPENCV_FURTHER.defaults['synthetic_params'],
+                  synthetic_dir_suffix=stage26.TINY_MNV3_FINETUNE_OPENCV_FURTHER.defaults['synthetic_dir_suffix'],
+                  seed=33,
                   frozen_modules=FROZEN_MODULES,
                   description='FCOT-tiny-mnv3 regression heads trained alone (backbone, decoder and classifiers '
                               'frozen) from the stage-25 release on train_opencv data of seed 29, sampler seed 33'))
