@@ -29,7 +29,7 @@ sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), '..')
 PROVENANCE_SETTINGS = ('output_sz', 'search_area_factor', 'batch_size', 'samples_per_epoch', 'total_epochs', 'seed',
                        'optim_iter', 'net_options', 'output_sigma_factor', 'label_72_sigma_factor',
                        'synthetic_params', 'num_train_frames', 'num_test_frames', 'crop_edge_rule',
-                       'synthetic_dir_suffix', 'sample_stream_per_stage', 'init_from', 'description')
+                       'synthetic_dir_suffix', 'sample_stream_per_stage', 'frozen_modules', 'init_from', 'description')
 
 
 def file_sha256(path) -> str:

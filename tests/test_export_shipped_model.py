@@ -11,11 +11,13 @@ import torch
 
 import debug_helpers as dh
 from ltr.admin.loading import load_network, torch_load_legacy
+from ltr.admin.settings import Settings
 from ltr.admin.stats import StatValue
 
 
-def _training_checkpoint(path, epoch, losses, seed):
-    """A checkpoint in the trainer's format (weights, constructor, epoch, per-epoch 'Loss/total' history)."""
+def _training_checkpoint(path, epoch, losses, seed, settings=None):
+    """A checkpoint in the trainer's format (weights, constructor, epoch, per-epoch 'Loss/total' history and, if
+    given, the training settings object)."""
     tmp = dh.save_tiny_checkpoint(str(path) + '.tmp')
     ckpt = torch.load(tmp, weights_only=False)
     os.remove(tmp)
@@ -27,13 +29,18 @@ def _training_checkpoint(path, epoch, losses, seed):
         meter.update(value)
     ckpt.update(epoch=epoch, net_type='FCOTNet', actor_type='FcotActor', optimizer={'state': {}},
                 stats={'train': {'Loss/total': meter}})
+    if settings is not None:
+        ckpt['settings'] = settings
     torch.save(ckpt, str(path))
     return str(path), ckpt
 
 
 def test_two_stage_export_keeps_last_weights_and_both_provenances(tmp_path):
     first, _ = _training_checkpoint(tmp_path / 'stage1.pth.tar', 3, [9.0, 7.0, 6.0], seed=1)
-    second, ckpt2 = _training_checkpoint(tmp_path / 'stage2.pth.tar', 2, [5.5, 5.0], seed=2)
+    settings = Settings()
+    settings.script_name, settings.seed = 'fcot_tiny_mnv3_regression', 33
+    settings.frozen_modules = ('feature_extractor', 'classifier_72')
+    second, ckpt2 = _training_checkpoint(tmp_path / 'stage2.pth.tar', 2, [5.5, 5.0], seed=2, settings=settings)
     out = tmp_path / 'shipped.pth.tar'
     script = os.path.join(dh.REPO_ROOT, 'scripts', 'export_shipped_model.py')
     proc = subprocess.run([sys.executable, script, second, str(out), '--previous', first], capture_output=True,
@@ -46,6 +53,9 @@ def test_two_stage_export_keeps_last_weights_and_both_provenances(tmp_path):
     assert [s['epoch'] for s in stages] == [3, 2]
     assert stages[0]['source_sha256'] == hashlib.sha256(open(first, 'rb').read()).hexdigest()
     assert shipped['provenance']['source_sha256'] == hashlib.sha256(open(second, 'rb').read()).hexdigest()
+    # the last stage's recorded settings, frozen modules included (a part-trained stage says which part)
+    assert stages[1]['train_settings'] == 'ltr/train_settings/fcot/fcot_tiny_mnv3_regression.py'
+    assert stages[1]['settings'] == {'seed': 33, 'frozen_modules': ('feature_extractor', 'classifier_72')}
     assert [h['stats']['train']['Loss/total'].history for h in shipped['stats_history']] == [[9.0, 7.0, 6.0],
                                                                                               [5.5, 5.0]]
     net = load_network(str(out))                          # the normal, strict loading path
