@@ -5,7 +5,7 @@ Every FCOT-tiny stage trains the joint actor only (the official 2-stage recipe's
 model generator's optimizer, ``regressor_72.filter_optimizer`` (two scalars: ``log_step_length``, initialised to
 0, and ``filter_reg``, 0.1), has never been trained, and ``demo`` tracks without online regression
 (``reg_net_opt_iter=0``, ``reg_init_train_iter=0``, ``reg_net_opt_update_iter=0``). The paper's core contribution is
-that online regression (its Table 2: +6.1 EAO on VOT2018). This stage is the official second stage
+online regression (its Table 2: +6.1 EAO on VOT2018). This stage is the official second stage
 (:data:`~ltr.train_settings.fcot.recipe.STAGE_2S_2`: flags ``train_reg_optimizer`` only, so every other weight is
 frozen; :class:`~ltr.actors.fcot.FcotOnlineRegressionActor` with the final iterate weighted 1 and the mean of the
 middle iterates 1; Adam on ``regressor_72.filter_optimizer`` at 5e-4; 5 epochs, x0.2 after epoch 2) with
@@ -39,7 +39,8 @@ TINY_MNV3_REG_OPTIMIZER = replace(
     recipe.STAGE_2S_2, previous_stage=('fcot_tiny_mnv3_finetune_opencv_more', 10),
     defaults=dict(stage25.TINY_MNV3_FINETUNE_OPENCV_MORE.defaults, samples_per_epoch=8000, seed=SAMPLER_SEED,
                   description='FCOT-tiny-mnv3 regression optimizer (official regression-optimizer stage) on the '
-                              'stage-25 release, stage 25\'s train_opencv data (seed 27), sampler seed 31'))
+                              'stage-25 release, stage 25\'s train_opencv data (seed 27), sampler seed {}'
+                              .format(SAMPLER_SEED)))
 
 
 def run(settings):

@@ -38,16 +38,14 @@ REGRESSION_LR = 5e-4
 
 #: The stage: stage 25's network and losses, only regressor_72 trainable, on stage 26's data with sampler seed 33.
 TINY_MNV3_REGRESSION = replace(
-    stage25.TINY_MNV3_FINETUNE_OPENCV_MORE, param_groups=[('regressor_72', REGRESSION_LR)], total_epochs=5, milestones=[4], init='previous',
-    previous_stage=('fcot_tiny_mnv3_finetune_opencv_more', 10),
-    defaults=dict(stage25.TINY_MNV3_FINETUNE_OPENCV_MORE.defaults,
-                  synthetic_params=stage26.TINY_MNV3_FINETUNE_OPENCV_FURTHER.defaults['synthetic_params'],
-                  synthetic_dir_suffix=stage26.TINY_MNV3_FINETUNE_OPENCV_FURTHER.defaults['synthetic_dir_suffix'],
-                  seed=33,
-                  frozen_modules=FROZEN_MODULES,
-                  description='FCOT-tiny-mnv3 regression heads trained alone (backbone, decoder and classifiers '
-                              'frozen) from the stage-25 release on train_opencv data of seed 29, sampler seed 33'))
-
+    recipe.continued_stage(
+        stage25.TINY_MNV3_FINETUNE_OPENCV_MORE, 'fcot_tiny_mnv3_finetune_opencv_more', total_epochs=5,
+        milestones=[4], synthetic_params=stage26.TINY_MNV3_FINETUNE_OPENCV_FURTHER.defaults['synthetic_params'],
+        synthetic_dir_suffix=stage26.TINY_MNV3_FINETUNE_OPENCV_FURTHER.defaults['synthetic_dir_suffix'], seed=33,
+        frozen_modules=FROZEN_MODULES,
+        description='FCOT-tiny-mnv3 regression heads trained alone (backbone, decoder and classifiers frozen) from '
+                    'the stage-25 release on train_opencv data of seed 29, sampler seed 33'),
+    param_groups=[('regressor_72', REGRESSION_LR)])
 
 def run(settings):
     recipe.run_stage(settings, TINY_MNV3_REGRESSION)
