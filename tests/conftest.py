@@ -15,6 +15,10 @@
 * ``pytracking_local(**fields) -> pathlib.Path``: same for pytracking (``PYTRACKING_LOCAL_FILE``); fields not
   given take the defaults, with the output folders in the test's folder as above.
 * ``local_settings_dir -> pathlib.Path``: the per-test folder holding those files.
+* ``opencv_doc_dir -> pathlib.Path``: a small stand-in for Debian ``opencv-doc``'s examples folder in its real layout
+  (every photograph of ``train_opencv`` as random 120 x 90 JPEG or PNG, ``data/fruits.jpg`` a pure blue 60 x 40
+  image, each video 12 random 80 x 60 MJPG frames), ``OPENCV_DOC_EXAMPLES_DIR`` pointing at it and the sources'
+  cache of ``opencv:`` entries emptied.
 
 Field values may be ``str``/``pathlib.Path`` (or a list of them, e.g. ``network_path``). An unknown field
 name raises ``TypeError`` listing the allowed ones.
@@ -25,6 +29,8 @@ import os
 import sys
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
 _REPO_ROOT = str(Path(__file__).resolve().parent.parent)
@@ -88,3 +94,27 @@ def pytracking_local(local_settings_dir, monkeypatch):
         return path
 
     return write
+
+
+@pytest.fixture
+def opencv_doc_dir(tmp_path, monkeypatch):
+    """A stand-in for OpenCV's sample data folder, selected through ``OPENCV_DOC_EXAMPLES_DIR`` (see above)."""
+    from ltr.dataset.synthetic import sources
+    root = tmp_path / 'opencv_examples'
+    monkeypatch.setenv(sources.OPENCV_DOC_DIR_ENV, str(root))
+    rng = np.random.default_rng(0)
+    for name in sources.OPENCV_PHOTOS:
+        path = root / name[len('opencv:'):]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        assert cv2.imwrite(str(path), rng.integers(0, 256, (90, 120, 3), dtype=np.uint8))
+    bgr = np.zeros((40, 60, 3), np.uint8)
+    bgr[..., 0] = 200                                # blue in OpenCV's channel order
+    assert cv2.imwrite(str(root / 'data' / 'fruits.jpg'), bgr)
+    for name in sources.OPENCV_VIDEOS:
+        writer = cv2.VideoWriter(str(root / name[len('opencv:'):]), cv2.VideoWriter_fourcc(*'MJPG'), 10, (80, 60))
+        for _ in range(12):
+            writer.write(rng.integers(0, 256, (60, 80, 3), dtype=np.uint8))
+        writer.release()
+    for key in [k for k in sources._cache if 'opencv:' in k]:
+        monkeypatch.delitem(sources._cache, key)
+    return root

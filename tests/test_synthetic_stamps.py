@@ -1,4 +1,5 @@
-"""Tux Paint stamp cutouts as synthetic targets (split 'train_stamps', :mod:`ltr.dataset.synthetic.stamps`).
+"""Tux Paint stamp cutouts as synthetic targets (splits 'train_stamps' and 'train_opencv_stamps',
+:mod:`ltr.dataset.synthetic.stamps`).
 
 The real stamps (Debian ``tuxpaint-stamps-default``) are not installed in CI: each test writes a small stamps folder
 in the package's layout (``<group>/[cartoon/]<name>.png``, RGBA) and points ``TUXPAINT_STAMPS_DIR`` at it."""
@@ -131,6 +132,32 @@ def test_train_stamps_sequences_mix_stamp_and_photo_targets_deterministically(st
             kinds['photo'] += 1
             assert meta['object_class'] in sources.SPLITS['train']['photos'] and meta['shape'] != 'stamp'
     assert kinds['stamp'] >= 5 and kinds['photo'] >= 2, kinds
+
+
+def test_train_opencv_stamps_sequences_mix_stamps_with_opencv_and_training_photographs(stamp_dir, opencv_doc_dir):
+    """``train_opencv_stamps`` (stage 29) draws stamp targets as ``train_stamps`` does and otherwise targets from
+    ``train_opencv``'s photographs, OpenCV's among them, over ``train_opencv``'s photographs and videos; its random
+    numbers are its own (split code 6), so the same seed and index render another sequence than ``train_opencv``."""
+    split = sources.SPLITS['train_opencv_stamps']
+    kinds = {'stamp': 0, 'photo': 0, 'opencv': 0}
+    for i in range(24):
+        v = synthetic.render_sequence(synthetic.sequence_rng(35, 'train_opencv_stamps', i), 3, (96, 72),
+                                      'train_opencv_stamps', 0.0, 'mixed')
+        meta = v['meta']
+        assert meta['background'] in split['photos'] + split['videos']
+        if meta['object_class'].startswith('tuxpaint:'):
+            kinds['stamp'] += 1
+            assert meta['shape'] == 'stamp'
+        else:
+            kinds['photo'] += 1
+            assert meta['object_class'] in split['photos'] and meta['shape'] != 'stamp'
+            kinds['opencv'] += meta['object_class'].startswith('opencv:')
+    assert kinds['stamp'] >= 8 and kinds['photo'] >= 4 and kinds['opencv'] >= 1, kinds
+    a = synthetic.render_sequence(synthetic.sequence_rng(35, 'train_opencv_stamps', 0), 3, (96, 72),
+                                  'train_opencv_stamps', 0.0, 'mixed')
+    b = synthetic.render_sequence(synthetic.sequence_rng(35, 'train_opencv', 0), 3, (96, 72), 'train_opencv', 0.0,
+                                  'mixed')
+    assert not np.array_equal(a['frames'][0], b['frames'][0])
 
 
 def test_splits_without_stamps_never_read_the_stamps_folder(monkeypatch, tmp_path):

@@ -387,28 +387,21 @@ def test_train_opencv_split_adds_opencv_sample_data_and_nothing_held_out():
     assert not held_out & (set(split['photos']) | set(split['videos']))
 
 
-def test_opencv_sample_data_loads_from_its_folder_or_names_the_install_command(tmp_path, monkeypatch):
+def test_train_opencv_stamps_split_is_train_opencv_with_stamps():
+    """``train_opencv_stamps`` (stage 29) shows exactly ``train_opencv``'s photographs and videos, plus stamps."""
+    from ltr.dataset.synthetic import sources
+    split, opencv = sources.SPLITS['train_opencv_stamps'], sources.SPLITS['train_opencv']
+    assert (split['photos'], split['videos'], split['stamps']) == (opencv['photos'], opencv['videos'], True)
+    assert not opencv.get('stamps') and sources.SPLITS['train_stamps']['stamps']
+
+
+def test_opencv_sample_data_loads_from_its_folder_or_names_the_install_command(opencv_doc_dir, tmp_path,
+                                                                                   monkeypatch):
     """``opencv:<path>`` sources are read from ``$OPENCV_DOC_EXAMPLES_DIR`` (default Debian's folder) as RGB; a
     ``train_opencv`` sequence draws its target from them or the training photographs; a missing file is reported
     with the file and the install commands."""
     from ltr.dataset import synthetic
     from ltr.dataset.synthetic import sources
-    monkeypatch.setenv(sources.OPENCV_DOC_DIR_ENV, str(tmp_path))
-    rng = np.random.default_rng(0)
-    for name in sources.OPENCV_PHOTOS:              # a small stand-in folder in the real layout
-        path = tmp_path / name[len('opencv:'):]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        assert cv2.imwrite(str(path), rng.integers(0, 256, (90, 120, 3), dtype=np.uint8))
-    bgr = np.zeros((40, 60, 3), np.uint8)
-    bgr[..., 0] = 200                                # blue in OpenCV's channel order
-    assert cv2.imwrite(str(tmp_path / 'data' / 'fruits.jpg'), bgr)
-    for name in sources.OPENCV_VIDEOS:
-        writer = cv2.VideoWriter(str(tmp_path / name[len('opencv:'):]), cv2.VideoWriter_fourcc(*'MJPG'), 10, (80, 60))
-        for _ in range(12):
-            writer.write(rng.integers(0, 256, (60, 80, 3), dtype=np.uint8))
-        writer.release()
-    for key in [k for k in sources._cache if 'opencv:' in k]:
-        monkeypatch.delitem(sources._cache, key)
     rgb = sources.load_photo('opencv:data/fruits.jpg')[0]
     assert rgb.shape == (40, 60, 3) and rgb[..., 2].mean() > 190 and rgb[..., 0].mean() < 10
     assert sources.load_video('opencv:data/vtest.avi').shape == (12, 60, 80, 3)

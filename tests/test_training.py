@@ -545,6 +545,26 @@ def test_opencv_continuations_continue_the_previous_stage_on_fresh_data_with_the
     assert seed not in data_seeds_in_use(excluding=sharing)
 
 
+def test_opencv_stamps_stage_continues_stage_25_on_the_split_with_stamps_with_its_own_seed():
+    """``fcot_tiny_mnv3_finetune_opencv_stamps`` (stage 29) continues stage 25's epoch 10 with its rates, network
+    options and schedule (10 epochs of 8000, x0.2 after 7 and 9), on stage 25's generator
+    parameters with the split ``train_opencv_stamps`` and seed 35, which no other stage and no evaluation set uses;
+    nothing else differs from stage 25."""
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_more as s25
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_stamps as s29
+    spec, prev = s29.TINY_MNV3_FINETUNE_OPENCV_STAMPS, s25.TINY_MNV3_FINETUNE_OPENCV_MORE
+    assert spec.previous_stage == ('fcot_tiny_mnv3_finetune_opencv_more', 10) and spec.init == 'previous'
+    assert (spec.total_epochs, spec.milestones) == (10, [7, 9]) and spec.param_groups == prev.param_groups
+    d, dp = spec.defaults, prev.defaults
+    assert (d['samples_per_epoch'], d['seed']) == (8000, 35)
+    assert d['synthetic_params'] == dict(dp['synthetic_params'], seed=35, split='train_opencv_stamps')
+    assert d['synthetic_dir_suffix'] == '_seed35_2400_mixed_opencv_stamps'
+    changed = ('description', 'synthetic_params', 'synthetic_dir_suffix', 'seed')
+    assert {k: v for k, v in d.items() if k not in changed} == {k: v for k, v in dp.items() if k not in changed}
+    assert 35 not in data_seeds_in_use(excluding=('fcot_tiny_mnv3_finetune_opencv_stamps',))
+    assert 35 in data_seeds_in_use()
+
+
 def test_reg_optimizer_stage_trains_only_the_two_regression_optimizer_scalars_of_stage_25():
     """``fcot_tiny_mnv3_reg_optimizer`` (stage 27) is the official regression-optimizer stage (``STAGE_2S_2``: its
     flags, actor, losses, rate and 5-epoch schedule) on stage 25's network, sizes and data folder, with a sampler seed

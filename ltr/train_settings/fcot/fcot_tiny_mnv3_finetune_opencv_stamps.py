@@ -6,9 +6,8 @@ Stage 25 gained +3.4 AO on unseen photographs from OpenCV's sample photographs; 
 gained nothing. The network fine-tuned end to end has never seen a stamp (only stage 15, heads on a frozen backbone,
 trained on ``train_stamps``), so this stage asks whether objects of unseen kinds add what more of the same
 photographs did not. Stage 25's epoch 10 at its starting rates (backbone 1e-4, heads 2e-4, filter optimisers 1e-4)
-and schedule shape (10 epochs, x0.2 after epochs 7 and 9), 6000 samples per epoch (60,000 in all, to fit the
-2-core machine's session), on 2400 sequences of generator and sampler seed 35 (no other stage's or evaluation
-set's)::
+and schedule (10 epochs of 8000 samples, x0.2 after epochs 7 and 9: 80,000 samples, as stages 24-26), on 2400
+sequences of generator and sampler seed 35 (no other stage's or evaluation set's)::
 
     apt-get install opencv-doc libturbojpeg0 tuxpaint-stamps-default
     python -m ltr.dataset.synthetic <workspace>/synthetic_seed35_2400_mixed_opencv_stamps \\
@@ -29,13 +28,13 @@ from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_more as stage
 #: Generator and sampler seed of this stage.
 SEED = 35
 
-#: The stage: stage 25's rates and schedule shape from its epoch 10, 6000 samples per epoch, on train_opencv_stamps.
+#: The stage: stage 25's rates and schedule from its epoch 10, on train_opencv_stamps data of seed 35.
 TINY_MNV3_FINETUNE_OPENCV_STAMPS = recipe.continued_stage(
     stage25.TINY_MNV3_FINETUNE_OPENCV_MORE, 'fcot_tiny_mnv3_finetune_opencv_more', total_epochs=10, milestones=[7, 9],
     lr_factor=1.0,
     synthetic_params=dict(FINETUNE_DATA_PARAMS, seed=SEED, split='train_opencv_stamps'),
-    synthetic_dir_suffix='_seed{}_2400_mixed_opencv_stamps'.format(SEED), seed=SEED, samples_per_epoch=6000,
-    description='FCOT-tiny-mnv3 fine-tuned for 10 more epochs (x0.2 after 7 and 9) of 6000 samples at stage 19\'s '
+    synthetic_dir_suffix='_seed{}_2400_mixed_opencv_stamps'.format(SEED), seed=SEED,
+    description='FCOT-tiny-mnv3 fine-tuned for 10 more epochs (x0.2 after 7 and 9) at stage 19\'s '
                 'starting rates on train_opencv_stamps data (seed {}: OpenCV photographs and Tux Paint stamps), '
                 'continued from fcot_tiny_mnv3_finetune_opencv_more epoch 10'.format(SEED))
 
