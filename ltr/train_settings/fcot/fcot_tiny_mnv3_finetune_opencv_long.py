@@ -36,16 +36,20 @@ TINY_MNV3_FINETUNE_OPENCV_LONG = recipe.continued_stage(
                 'fcot_tiny_mnv3_finetune_lr1e4 epoch 10)')
 
 
-def fresh_opencv_continuation(previous: recipe.StageSpec, previous_name: str, seed: int) -> recipe.StageSpec:
+def fresh_opencv_continuation(previous: recipe.StageSpec, previous_name: str, seed: int,
+                              split: str = 'train_opencv') -> recipe.StageSpec:
     """A continuation of ``previous`` (train name ``previous_name``) from its epoch 10 at its own starting rates and
-    this stage's schedule (10 epochs, x0.2 after 7 and 9) on 2400 fresh ``train_opencv`` sequences of generator and
-    sampler seed ``seed``, in the data folder ``<synthetic_dir>_seed<seed>_2400_mixed_opencv`` (stages 25 and 26)."""
+    this stage's schedule (10 epochs, x0.2 after 7 and 9) on 2400 fresh sequences of ``split`` (a ``train_opencv*``
+    split) with generator and sampler seed ``seed``, in the data folder
+    ``<synthetic_dir>_seed<seed>_2400_mixed_<split without 'train_'>`` (stages 25, 26 and 29)."""
+    if not split.startswith('train_opencv'):
+        raise ValueError(f"split={split!r}: a fresh OpenCV continuation trains on a 'train_opencv*' split")
     return recipe.continued_stage(
         previous, previous_name, total_epochs=10, milestones=[7, 9], lr_factor=1.0,
-        synthetic_params=dict(FINETUNE_DATA_PARAMS, seed=seed, split='train_opencv'),
-        synthetic_dir_suffix='_seed{}_2400_mixed_opencv'.format(seed), seed=seed,
+        synthetic_params=dict(FINETUNE_DATA_PARAMS, seed=seed, split=split),
+        synthetic_dir_suffix='_seed{}_2400_mixed_{}'.format(seed, split[len('train_'):]), seed=seed,
         description='FCOT-tiny-mnv3 fine-tuned for 10 more epochs (x0.2 after 7 and 9) at stage 19\'s starting rates '
-                    'on fresh train_opencv data (seed {}), continued from {} epoch 10'.format(seed, previous_name))
+                    'on fresh {} data (seed {}), continued from {} epoch 10'.format(split, seed, previous_name))
 
 
 def run(settings):

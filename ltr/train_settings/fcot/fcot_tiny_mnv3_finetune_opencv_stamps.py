@@ -21,22 +21,17 @@ stage-25 release ``pytracking/networks/fcot_tiny.pth.tar``). Its adoption rule a
 *Stage 29*.
 """
 from ltr.train_settings.fcot import recipe
-from ltr.train_settings.fcot.fcot_tiny_mnv3_finetune import FINETUNE_DATA_PARAMS
-# the module, not its StageSpec: a stage module's namespace holds its own stages only (the tests read them there)
+# the modules, not their StageSpecs: a stage module's namespace holds its own stages only (the tests read them there)
+from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_long as stage24
 from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_more as stage25
 
 #: Generator and sampler seed of this stage.
 SEED = 35
 
 #: The stage: stage 25's rates and schedule from its epoch 10, on train_opencv_stamps data of seed 35.
-TINY_MNV3_FINETUNE_OPENCV_STAMPS = recipe.continued_stage(
-    stage25.TINY_MNV3_FINETUNE_OPENCV_MORE, 'fcot_tiny_mnv3_finetune_opencv_more', total_epochs=10, milestones=[7, 9],
-    lr_factor=1.0,
-    synthetic_params=dict(FINETUNE_DATA_PARAMS, seed=SEED, split='train_opencv_stamps'),
-    synthetic_dir_suffix='_seed{}_2400_mixed_opencv_stamps'.format(SEED), seed=SEED,
-    description='FCOT-tiny-mnv3 fine-tuned for 10 more epochs (x0.2 after 7 and 9) at stage 19\'s '
-                'starting rates on train_opencv_stamps data (seed {}: OpenCV photographs and Tux Paint stamps), '
-                'continued from fcot_tiny_mnv3_finetune_opencv_more epoch 10'.format(SEED))
+TINY_MNV3_FINETUNE_OPENCV_STAMPS = stage24.fresh_opencv_continuation(
+    stage25.TINY_MNV3_FINETUNE_OPENCV_MORE, 'fcot_tiny_mnv3_finetune_opencv_more', seed=SEED,
+    split='train_opencv_stamps')
 
 
 def run(settings):

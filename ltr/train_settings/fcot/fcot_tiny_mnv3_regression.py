@@ -47,5 +47,6 @@ TINY_MNV3_REGRESSION = replace(
                     'the stage-25 release on train_opencv data of seed 29, sampler seed 33'),
     param_groups=[('regressor_72', REGRESSION_LR)])
 
+
 def run(settings):
     recipe.run_stage(settings, TINY_MNV3_REGRESSION)
