@@ -118,3 +118,23 @@ def opencv_doc_dir(tmp_path, monkeypatch):
     for key in [k for k in sources._cache if 'opencv:' in k]:
         monkeypatch.delitem(sources._cache, key)
     return root
+
+
+@pytest.fixture
+def wallpaper_share_dir(tmp_path, monkeypatch):
+    """A stand-in for ``/usr/share`` holding every wallpaper photograph (random pixels, 100x150; the Mate dune
+    uniformly red), selected through ``WALLPAPER_SHARE_DIR``."""
+    from ltr.dataset.synthetic import sources
+    root = tmp_path / 'share'
+    monkeypatch.setenv(sources.WALLPAPER_DIR_ENV, str(root))
+    rng = np.random.default_rng(1)
+    for name in sources.WALLPAPER_PHOTOS:
+        path = root / name[len('wallpaper:'):]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        assert cv2.imwrite(str(path), rng.integers(0, 256, (100, 150, 3), dtype=np.uint8))
+    bgr = np.zeros((50, 70, 3), np.uint8)
+    bgr[..., 2] = 210                                # red in OpenCV's channel order
+    assert cv2.imwrite(str(root / 'backgrounds' / 'mate' / 'nature' / 'Dune.jpg'), bgr)
+    for key in [k for k in sources._cache if 'wallpaper:' in k]:
+        monkeypatch.delitem(sources._cache, key)
+    return root

