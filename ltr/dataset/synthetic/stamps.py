@@ -52,8 +52,9 @@ def stamps_dir() -> str:
     if not os.path.isdir(path):
         raise FileNotFoundError(
             f"Tux Paint stamps folder {path!r} not found (the 'train_stamps' and 'train_opencv_stamps' synthetic "
-            f"splits use Debian's tuxpaint-stamps-default {STAMPS_PACKAGE_VERSION}): apt-get install tuxpaint-stamps-default, or "
-            f"apt-get download tuxpaint-stamps-default && dpkg -x tuxpaint-stamps-default_*_all.deb DIR and set "
+            f"splits use Debian's tuxpaint-stamps-default {STAMPS_PACKAGE_VERSION}): apt-get install "
+            f"tuxpaint-stamps-default, or apt-get download tuxpaint-stamps-default && "
+            f"dpkg -x tuxpaint-stamps-default_*_all.deb DIR and set "
             f"{STAMPS_DIR_ENV}=DIR/usr/share/tuxpaint/stamps")
     return path
 
