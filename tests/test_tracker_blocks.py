@@ -391,3 +391,62 @@ def test_sample_patch_of_a_uint8_frame_equals_that_of_its_float_copy():
         b, cb = sample_patch(as_f32, torch.tensor(pos), torch.tensor(sz), torch.tensor(out))
         assert a.dtype == torch.float32 and a.shape == b.shape == (1, 3, int(out[0]), int(out[1]))
         assert torch.equal(a, b) and torch.equal(ca, cb)
+
+
+# ------------------------------------------------------------------------- resampling option (not official)
+def test_sample_patch_bilinear_resampling_skips_the_decimation():
+    """'bilinear' = the full-resolution crop of the same geometry (df = 1), resized bilinearly."""
+    im = ramp_image(200, 300)
+    pos = torch.tensor([101.3, 150.9])
+    patch, coord = sample_patch(im, pos, torch.tensor([60., 90.]), torch.tensor([20., 30.]), resampling='bilinear')
+    # posl = (101, 150), szl = (60, 90): tl = (101 - 29, 150 - 44) = (72, 106), br = (101 + 31, 150 + 46) = (132, 196)
+    assert coord.tolist() == [[72, 106, 132, 196]]
+    crop = im[..., 72:132, 106:196]
+    assert torch.allclose(patch, F.interpolate(crop, size=(20, 30), mode='bilinear', align_corners=False))
+    # the official crop of the same request decimates by 2 first: different pixels, the same coordinates
+    official, official_coord = sample_patch(im, pos, torch.tensor([60., 90.]), torch.tensor([20., 30.]))
+    assert official_coord.tolist() == coord.tolist()
+    assert not torch.allclose(official, patch)
+
+
+def test_sample_patch_bilinear_resampling_equals_official_without_decimation():
+    """Below a resize factor of 2.1 the official rule does not decimate: 'bilinear' is then the official crop."""
+    im = ramp_image(120, 160)
+    args = (im, torch.tensor([60.4, 70.6]), torch.tensor([130., 150.]), torch.tensor([96., 96.]))
+    a, ca = sample_patch(*args)
+    b, cb = sample_patch(*args, resampling='bilinear')
+    assert ca.tolist() == cb.tolist() and torch.equal(a, b)
+
+
+def test_sample_patch_antialias_resampling_removes_aliasing():
+    """A one-pixel checkerboard downscaled 4x: antialiased, every output pixel is near its mean grey; the official
+    decimation (df = 3, then bilinear) keeps one phase of the pattern (pure black or white regions)."""
+    r = torch.arange(240).view(240, 1)
+    c = torch.arange(240).view(1, 240)
+    board = (((r + c) % 2) * 255).float().expand(3, 240, 240).unsqueeze(0).contiguous()
+    pos, size, out = torch.tensor([120., 120.]), torch.tensor([200., 200.]), torch.tensor([50., 50.])
+    anti, _ = sample_patch(board, pos, size, out, resampling='antialias')
+    official, _ = sample_patch(board, pos, size, out)
+    assert (anti - 127.5).abs().max() < 20
+    assert (official - 127.5).abs().max() > 100
+    # a constant image stays constant through the filter (its weights sum to one)
+    flat, _ = sample_patch(torch.full((1, 3, 100, 100), 77.0), torch.tensor([50., 50.]), torch.tensor([90., 90.]),
+                           torch.tensor([30., 30.]), resampling='antialias')
+    assert torch.allclose(flat, torch.full_like(flat, 77.0), atol=1e-4)
+
+
+def test_sample_patch_resampling_reaches_the_transformed_patches():
+    im = ramp_image(200, 300)
+    ident = [aug.Identity((20, 30))]
+    for mode in ('bilinear', 'antialias'):
+        got = sample_patch_transformed(im, torch.tensor([101., 150.]), 3.0, torch.tensor([20., 30.]), ident,
+                                       resampling=mode)
+        want, _ = sample_patch(im, torch.tensor([101., 150.]), torch.tensor([60., 90.]), torch.tensor([20., 30.]),
+                               resampling=mode)
+        assert torch.allclose(got, want)
+
+
+def test_sample_patch_rejects_an_unknown_resampling():
+    with pytest.raises(ValueError, match=r"unknown resampling 'area'.*'official', 'bilinear', 'antialias'"):
+        sample_patch(ramp_image(50, 50), torch.tensor([25., 25.]), torch.tensor([40., 40.]), torch.tensor([20., 20.]),
+                     resampling='area')

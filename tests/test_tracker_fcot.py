@@ -209,3 +209,28 @@ def test_motion_gate_in_the_tracker(small_net):
                        (dict(peak_selection='template', template_size=1), 'template_size')):
         with pytest.raises(ValueError, match=match):
             tracker(small_net, **bad).initialize(frames[0], {'init_bbox': boxes[0]})
+
+
+def test_crop_resampling_option_reaches_every_crop(small_net, monkeypatch):
+    """``crop_resampling`` (not official) is passed to the first-frame and the per-frame crops; 'official' is the
+    default, and an unknown value names the setting and the allowed values."""
+    import pytracking.tracker.fcot.fcot as fcot_module
+    frames, boxes = moving_square_sequence(num_frames=2)
+    seen = []
+
+    def spy(real):
+        def wrapped(*args, **kwargs):
+            seen.append((real.__name__, kwargs.get('resampling')))
+            return real(*args, **kwargs)
+        return wrapped
+    monkeypatch.setattr(fcot_module, 'sample_patch', spy(fcot_module.sample_patch))
+    monkeypatch.setattr(fcot_module, 'sample_patch_transformed', spy(fcot_module.sample_patch_transformed))
+    for value in (None, 'antialias'):
+        seen.clear()
+        t = tracker(small_net) if value is None else tracker(small_net, crop_resampling=value)
+        t.initialize(frames[0], {'init_bbox': boxes[0]})
+        t.track(frames[1])
+        want = 'official' if value is None else value
+        assert seen == [('sample_patch_transformed', want), ('sample_patch', want)]
+    with pytest.raises(ValueError, match=r"crop_resampling='area'; allowed: \('official', 'bilinear', 'antialias'\)"):
+        tracker(small_net, crop_resampling='area').initialize(frames[0], {'init_bbox': boxes[0]})

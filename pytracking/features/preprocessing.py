@@ -9,9 +9,11 @@ import torch
 import torch.nn.functional as F
 
 __all__ = ['numpy_to_torch', 'torch_to_numpy', 'crop_replicate', 'sample_patch',
-           'sample_patch_multiscale', 'sample_patch_transformed']
+           'sample_patch_multiscale', 'sample_patch_transformed', 'RESAMPLING']
 
 _MODES = ('replicate', 'inside', 'inside_major')
+#: How :func:`sample_patch` resizes a crop: the official decimation + bilinear, or (not official) without decimation.
+RESAMPLING = ('official', 'bilinear', 'antialias')
 
 
 def numpy_to_torch(a: np.ndarray, keep_dtype: bool = False) -> torch.Tensor:
@@ -80,7 +82,7 @@ def crop_replicate(im: torch.Tensor, top: int, left: int, height: int, width: in
 
 
 def sample_patch(im: torch.Tensor, pos, sample_sz, output_sz=None, mode: str = 'replicate',
-                 max_scale_change=None, is_mask: bool = False):
+                 max_scale_change=None, is_mask: bool = False, resampling: str = 'official'):
     """Sample a patch of ``sample_sz`` pixels centred at ``pos`` and resize it to ``output_sz``.
 
     Exactly FCOT spec §4.2 / pytracking:
@@ -95,6 +97,11 @@ def sample_patch(im: torch.Tensor, pos, sample_sz, output_sz=None, mode: str = '
        (``align_corners=False``; nearest when ``is_mask``) to ``output_sz``.
     6. ``patch_coord = [df*tl, df*br]`` (note: the decimation offset is *not* added back).
 
+    ``resampling`` (not official, default ``'official'`` = steps 1-6): ``'bilinear'`` skips the decimation of step 2
+    (``df = 1``: the crop is taken at full resolution and only resized bilinearly, as the training crops of
+    ``ltr.data.processing_utils.sample_target`` are by ``cv2.INTER_LINEAR``); ``'antialias'`` also skips it and
+    resizes with ``F.interpolate(..., antialias=True)`` (a triangle filter as wide as the downscaling factor).
+
     Modes ``'inside'`` / ``'inside_major'`` (unused by FCOT) shrink the sample so that it fits the
     image (by the max / min ratio over the axes, clamped to ``[1, max_scale_change]``) and shift it
     inside the image, as in current pytracking.
@@ -107,6 +114,7 @@ def sample_patch(im: torch.Tensor, pos, sample_sz, output_sz=None, mode: str = '
         mode: 'replicate' | 'inside' | 'inside_major'.
         max_scale_change: upper bound of the shrink factor in the inside modes (None: unbounded).
         is_mask: resize with nearest instead of bilinear.
+        resampling: one of :data:`RESAMPLING` (see above).
     Returns:
         patch: ``(1, C, out_h, out_w)`` tensor on the image's device (float32 for an integer image when
             ``output_sz`` is given; the raw crop when it is None).
@@ -114,6 +122,8 @@ def sample_patch(im: torch.Tensor, pos, sample_sz, output_sz=None, mode: str = '
     """
     if mode not in _MODES:
         raise ValueError(f"sample_patch: unknown mode {mode!r}; allowed: {_MODES}")
+    if resampling not in RESAMPLING:
+        raise ValueError(f"sample_patch: unknown resampling {resampling!r}; allowed: {RESAMPLING}")
     if im.dim() != 4:
         raise ValueError(f"sample_patch expects an image of shape (1, C, H, W), got {tuple(im.shape)}")
     pos = _pair_tensor(pos, None, 'pos')
@@ -130,7 +140,7 @@ def sample_patch(im: torch.Tensor, pos, sample_sz, output_sz=None, mode: str = '
 
     posl = pos.long()
 
-    if output_sz is not None:
+    if output_sz is not None and resampling == 'official':
         resize_factor = torch.min(sample_sz / output_sz).item()
         df = int(max(int(resize_factor - 0.1), 1))
     else:
@@ -174,7 +184,8 @@ def sample_patch(im: torch.Tensor, pos, sample_sz, output_sz=None, mode: str = '
     if is_mask:
         patch = F.interpolate(patch, size=out_hw, mode='nearest')
     else:
-        patch = F.interpolate(patch, size=out_hw, mode='bilinear', align_corners=False)
+        patch = F.interpolate(patch, size=out_hw, mode='bilinear', align_corners=False,
+                              antialias=resampling == 'antialias')
     return patch, patch_coord
 
 
@@ -201,7 +212,8 @@ def sample_patch_multiscale(im: torch.Tensor, pos, scales, image_sz, mode: str =
     return torch.cat(patches), torch.cat(coords)
 
 
-def sample_patch_transformed(im: torch.Tensor, pos, scale, image_sz, transforms, is_mask: bool = False):
+def sample_patch_transformed(im: torch.Tensor, pos, scale, image_sz, transforms, is_mask: bool = False,
+                             resampling: str = 'official'):
     """Sample one (expanded) patch and apply each augmentation transform to it.
 
     FCOT init (spec §4.1 step 3): ``image_sz`` is the *expanded* size (576 = 2 * 288); a 576x576
@@ -214,10 +226,11 @@ def sample_patch_transformed(im: torch.Tensor, pos, scale, image_sz, transforms,
         scale: scalar (float or 0-dim tensor), image pixels per patch pixel.
         image_sz: ``(2,)`` (h, w) size of the expanded patch (or a scalar).
         transforms: sequence of ``augmentation.Transform``.
+        resampling: how the expanded patch is resized (:func:`sample_patch`).
     Returns:
         ``(len(transforms), C, out_h, out_w)`` tensor.
     """
     image_sz = _pair_tensor(image_sz, torch.float32, 'image_sz')
     scale = torch.as_tensor(scale, dtype=torch.float32).detach().cpu()
-    im_patch, _ = sample_patch(im, pos, scale * image_sz, image_sz, is_mask=is_mask)
+    im_patch, _ = sample_patch(im, pos, scale * image_sz, image_sz, is_mask=is_mask, resampling=resampling)
     return torch.cat([T(im_patch, is_mask=is_mask) for T in transforms])

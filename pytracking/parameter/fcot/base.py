@@ -70,6 +70,9 @@ COMMON = dict(
     clamp_box_per_axis=False,
     # Not official: damp size changes, target_sz = old^(1-r) * new^r (1.0 = the official update).
     size_update_rate=1.0,
+    # How the search and first-frame crops are resized: 'official' (decimate by an integer factor, then bilinear);
+    # not official: 'bilinear' (no decimation, as the training crops) or 'antialias' (no decimation, antialiased).
+    crop_resampling='official',
     vot_anno_conversion_type='preserve_area',
     # Tooling (not official): per-stage timing, score maps in the output dict, seed of the init augmentation.
     profile=False,

@@ -10,7 +10,7 @@ from typing import Optional
 import torch
 
 from pytracking.features.augmentation import augmentation_expansion_size, build_init_transforms, transform_boxes
-from pytracking.features.preprocessing import numpy_to_torch, sample_patch, sample_patch_transformed
+from pytracking.features.preprocessing import RESAMPLING, numpy_to_torch, sample_patch, sample_patch_transformed
 from pytracking.features.traced_features import TracedTrackingFeatures
 from pytracking.libs.dcf import fcot_hann2d, soft_window
 from pytracking.tracker.base.basetracker import BaseTracker
@@ -190,6 +190,9 @@ class FCOT(BaseTracker):
         self.target_scale, self.base_target_sz = bounds.target_scale, bounds.base_target_sz
         self.min_scale_factor, self.max_scale_factor = bounds.min_scale_factor, bounds.max_scale_factor
 
+        self.crop_resampling = p.get('crop_resampling', 'official')
+        if self.crop_resampling not in RESAMPLING:   # not official unless 'official' (sample_patch's docstring)
+            raise ValueError(f"crop_resampling={self.crop_resampling!r}; allowed: {RESAMPLING}")
         im = numpy_to_torch(image)
         # 23 augmented samples cropped from one expanded patch (spec §4.1 step 3).
         expansion = p.get('augmentation_expansion_factor', 1)
@@ -197,7 +200,8 @@ class FCOT(BaseTracker):
         transforms = build_init_transforms(p, sz, expansion, self.rng)
         init_sample_pos = self.pos.round()
         init_sample_scale = self.target_scale
-        patches = sample_patch_transformed(im, init_sample_pos, init_sample_scale, aug_sz, transforms)
+        patches = sample_patch_transformed(im, init_sample_pos, init_sample_scale, aug_sz, transforms,
+                                           resampling=self.crop_resampling)
         base_box = loc.get_training_box(self.pos, self.target_sz, init_sample_pos, init_sample_scale, sz)
         boxes = transform_boxes(base_box, transforms).to(self.device)
         feats = self._features(patches)
@@ -251,7 +255,8 @@ class FCOT(BaseTracker):
             im = numpy_to_torch(image, keep_dtype=True)
             image_hw = (image.shape[0], image.shape[1])
             # 1. Search region at the previous peak position.
-            patch, coord = sample_patch(im, self.prev_pos, self.target_scale * self.img_sample_sz, self.img_sample_sz)
+            patch, coord = sample_patch(im, self.prev_pos, self.target_scale * self.img_sample_sz, self.img_sample_sz,
+                                        resampling=self.crop_resampling)
             sample_pos, sample_scale = st.sample_geometry(coord, self.img_sample_sz)
         with timer.stage('network'):
             feats = self._features(patch)
