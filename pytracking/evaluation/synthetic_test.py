@@ -99,7 +99,8 @@ SYNTHETIC_VAL_CAER_G = dict(SYNTHETIC_VAL_CAER_C, seed=39)
 
 #: :data:`SYNTHETIC_VAL_CAER_C` with generator seed 41 (no training stage's or other set's seed): 192 new sequences
 #: for confirming the candidate of the hard-negative and soft-window sweep (``docs/fcot_tiny.md``, *Hard-negative
-#: learning and a soft window*). Created 2026-12-05 before that sweep ran.
+#: learning and a soft window*). Created 2026-12-05 before that sweep ran; run once by ``demo`` and once by that
+#: candidate (three hard-negative iterations, which did not qualify).
 SYNTHETIC_VAL_CAER_H = dict(SYNTHETIC_VAL_CAER_C, seed=41)
 
 #: The evaluation sets by name (``--dataset`` of ``compare_baselines``).
