@@ -17,7 +17,8 @@
   ``synthetic_val_caer_e`` (:data:`SYNTHETIC_VAL_CAER_E`) 192 more again, for a confirmation after ``_d`` was spent;
   ``synthetic_val_caer_f`` (:data:`SYNTHETIC_VAL_CAER_F`) 192 more again, for the next confirmation after ``_e``;
   ``synthetic_val_caer_g`` (:data:`SYNTHETIC_VAL_CAER_G`) 192 more again, for the confirmation after ``_f``;
-  ``synthetic_val_caer_h`` (:data:`SYNTHETIC_VAL_CAER_H`) 192 more again, for the confirmation after ``_g``.
+  ``synthetic_val_caer_h`` (:data:`SYNTHETIC_VAL_CAER_H`) 192 more again, for the confirmation after ``_g``;
+  ``synthetic_val_caer_i`` (:data:`SYNTHETIC_VAL_CAER_I`) 192 more again, for the confirmation after ``_h``.
 
 Each set is a pure function of its parameters; sequence ``i`` does not depend on how many sequences are generated,
 so a set of N sequences is the first N of the full set (with the same ``num_frames``).
@@ -29,6 +30,7 @@ from pytracking.evaluation.data import SequenceList
 __all__ = ['SYNTHETIC_TEST', 'SYNTHETIC_TEST_B', 'SYNTHETIC_VAL', 'SYNTHETIC_VAL_GENERATED', 'SYNTHETIC_VAL_CAER',
            'SYNTHETIC_VAL_CAER_B', 'SYNTHETIC_VAL_CAER_C', 'SYNTHETIC_VAL_CAER_D', 'SYNTHETIC_VAL_CAER_E',
            'SYNTHETIC_VAL_CAER_F', 'SYNTHETIC_VAL_CAER_G', 'SYNTHETIC_VAL_CAER_H',
+           'SYNTHETIC_VAL_CAER_I',
            'SYNTHETIC_SETS',
            'synthetic_test_folder', 'synthetic_test_sequences', 'synthetic_set_folder', 'synthetic_set_sequences']
 
@@ -103,6 +105,11 @@ SYNTHETIC_VAL_CAER_G = dict(SYNTHETIC_VAL_CAER_C, seed=39)
 #: candidate (three hard-negative iterations, which did not qualify).
 SYNTHETIC_VAL_CAER_H = dict(SYNTHETIC_VAL_CAER_C, seed=41)
 
+#: :data:`SYNTHETIC_VAL_CAER_C` with generator seed 43 (no training stage's or other set's seed): 192 new sequences
+#: for confirming the candidate of the model-memory sweep (``docs/fcot_tiny.md``, *The model memory and blending*).
+#: Created 2026-12-05 before that sweep ran.
+SYNTHETIC_VAL_CAER_I = dict(SYNTHETIC_VAL_CAER_C, seed=43)
+
 #: The evaluation sets by name (``--dataset`` of ``compare_baselines``).
 SYNTHETIC_SETS = {'synthetic_test': SYNTHETIC_TEST, 'synthetic_test_b': SYNTHETIC_TEST_B,
                   'synthetic_val': SYNTHETIC_VAL,
@@ -110,7 +117,7 @@ SYNTHETIC_SETS = {'synthetic_test': SYNTHETIC_TEST, 'synthetic_test_b': SYNTHETI
                   'synthetic_val_caer_b': SYNTHETIC_VAL_CAER_B, 'synthetic_val_caer_c': SYNTHETIC_VAL_CAER_C,
                   'synthetic_val_caer_d': SYNTHETIC_VAL_CAER_D, 'synthetic_val_caer_e': SYNTHETIC_VAL_CAER_E,
                   'synthetic_val_caer_f': SYNTHETIC_VAL_CAER_F, 'synthetic_val_caer_g': SYNTHETIC_VAL_CAER_G,
-                  'synthetic_val_caer_h': SYNTHETIC_VAL_CAER_H}
+                  'synthetic_val_caer_h': SYNTHETIC_VAL_CAER_H, 'synthetic_val_caer_i': SYNTHETIC_VAL_CAER_I}
 
 
 def synthetic_set_folder(name, data_dir, num_sequences=None, num_frames=None) -> str:
