@@ -102,3 +102,85 @@ def test_errors_name_what_is_missing(runs, tmp_path):
         pc.paired_lead(ious, {'s1': np.ones(3)})
     with pytest.raises(ValueError, match="sequence 's1': 3 scored frames in A, 2 in B"):
         pc.paired_lead(ious, {'s1': np.ones(2), 's2': np.ones(3)})
+
+
+def _random_ious(rng, n):
+    """``{name: IoUs}`` for A and B over ``n`` sequences with different frame counts (one sequence unscored)."""
+    counts = rng.integers(3, 12, size=n)
+    counts[1] = 0
+    a = {'s{}'.format(i): rng.random(c) for i, c in enumerate(counts)}
+    b = {'s{}'.format(i): np.clip(v + rng.normal(0.02, 0.2, size=len(v)), 0, 1) for i, v in enumerate(a.values())}
+    return a, b
+
+
+def test_subset_share_matches_every_subset_enumerated():
+    """The sampled share and median equal, within sampling error, those of all C(7, 3) = 35 subsets enumerated, each
+    scored by pooling its IoUs directly (an unscored sequence counts in the pool with no frames)."""
+    import itertools
+    rng = np.random.default_rng(3)
+    a, b = _random_ious(rng, 7)
+    r = pc.paired_lead(a, b)
+    names = list(a)
+    delta = []
+    for sub in itertools.combinations(names, 3):
+        pa, pb = np.concatenate([a[k] for k in sub]), np.concatenate([b[k] for k in sub])
+        delta.append(100 * (pb.mean() - pa.mean()))
+    delta = np.array(delta)
+    exact = (delta >= 0).mean()
+    assert 0.1 < exact < 0.9   # the test can tell a wrong share from a right one
+    s = pc.subset_share(r, 3, draws=40000, seed=1)
+    assert (s['size'], s['n'], s['draws'], s['seed']) == (3, 7, 40000, 1)
+    assert s['share'] == pytest.approx(exact, abs=4 * np.sqrt(exact * (1 - exact) / 40000))
+    assert s['q05'] <= s['q50'] <= s['q95']
+    assert np.min(delta) <= s['q05'] and s['q95'] <= np.max(delta)
+    assert np.sort(delta)[12] <= s['q50'] <= np.sort(delta)[22]   # near the 18th of the 35 values
+    # the same seed gives the same draws
+    assert pc.subset_share(r, 3, draws=500, seed=5) == pc.subset_share(r, 3, draws=500, seed=5)
+
+
+def test_subset_share_in_blocks_draws_every_subset_asked_for(monkeypatch):
+    """Drawn in blocks of 3 subsets (7 sequences, 21 keys per block), 20001 draws still give the enumerated share."""
+    import itertools
+    a, b = _random_ious(np.random.default_rng(3), 7)
+    exact = np.mean([np.concatenate([b[k] for k in sub]).mean() >= np.concatenate([a[k] for k in sub]).mean()
+                     for sub in itertools.combinations(list(a), 3)])
+    monkeypatch.setattr(pc, '_SUBSET_CHUNK_VALUES', 21)
+    s = pc.subset_share(pc.paired_lead(a, b), 3, draws=20001, seed=2)
+    assert s['draws'] == 20001
+    assert s['share'] == pytest.approx(exact, abs=4 * np.sqrt(exact * (1 - exact) / 20001))
+
+
+def test_subset_share_of_the_whole_set_is_the_whole_comparison_and_pools_over_pairs():
+    rng = np.random.default_rng(4)
+    a, b = _random_ious(rng, 5)
+    r = pc.paired_lead(a, b)
+    s = pc.subset_share(r, 5, draws=50)
+    assert s['share'] == float(r['AO_b'] >= r['AO_a'])
+    for q in ('q05', 'q50', 'q95'):
+        assert s[q] == pytest.approx(r['AO_b'] - r['AO_a'], abs=1e-9)
+    a2, b2 = _random_ious(np.random.default_rng(5), 4)
+    a2 = {'t' + k: v for k, v in a2.items()}
+    b2 = {'t' + k: v for k, v in b2.items()}
+    pooled = pc._pool([r, pc.paired_lead(a2, b2)])
+    s = pc.subset_share(pooled, 9, draws=10)
+    both_a = np.concatenate(list(a.values()) + list(a2.values()))
+    both_b = np.concatenate(list(b.values()) + list(b2.values()))
+    assert s['q50'] == pytest.approx(100 * (both_b.mean() - both_a.mean()), abs=1e-9)
+
+
+def test_subset_share_errors_and_command_line(runs, capsys):
+    rng = np.random.default_rng(6)
+    r = pc.paired_lead(*_random_ious(rng, 4))
+    for size in (0, 5):
+        with pytest.raises(ValueError, match=r'subset size {} is not in 1\.\.4'.format(size)):
+            pc.subset_share(r, size)
+    with pytest.raises(ValueError, match='draws=0'):
+        pc.subset_share(r, 2, draws=0)
+    with pytest.raises(ValueError, match='no scored frame'):   # 's1' alone has no frames
+        pc.subset_share(r, 1, draws=2000)
+    a, b, c, seqs, shifts = runs
+    assert pc.main(['--pair', 'synthetic_val', str(a), str(a), '--tracker_b', 'csrt', '--num_sequences', '3',
+                    '--num_frames', '6', '--subsets', '3', '--subset_draws', '10']) == 0
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    # A is the ground truth, so B (csrt's shifted boxes) is behind on every subset
+    assert line.startswith("random 3-sequence subsets of the 3 (10 draws, seed 0): B's AO >= A's in 0.0 %")

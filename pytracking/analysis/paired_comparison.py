@@ -21,6 +21,11 @@ frame and frames without a visible target excluded). Printed per pair and over a
 This is the statistic the adoption rules in ``docs/fcot_tiny.md`` are written in (tracking is chaotic: one
 different peak changes the rest of a sequence, so sequences, not frames, are the independent samples).
 ``--json PATH`` writes the per-sequence mean IoUs and differences.
+
+``--subsets N`` adds how much a comparison on only N sequences can be trusted: over random N-sequence subsets of all
+the compared sequences (``--subset_draws`` draws without replacement, ``--subset_seed``), the share of subsets on
+which B's AO (pooled over the subset's frames, as ``compare_baselines`` scores a set) is at least A's, and the 5th,
+50th and 95th percentiles of B's AO minus A's.
 """
 import argparse
 import json
@@ -29,7 +34,7 @@ from typing import Dict, List, Sequence
 
 import numpy as np
 
-__all__ = ['sequence_frame_ious', 'paired_lead', 'compare_pair', 'format_report', 'main']
+__all__ = ['sequence_frame_ious', 'paired_lead', 'compare_pair', 'format_report', 'subset_share', 'main']
 
 
 def _frame_size(seq):
@@ -64,7 +69,8 @@ def paired_lead(ious_a: Dict[str, np.ndarray], ious_b: Dict[str, np.ndarray]) ->
     Returns ``AO_a``, ``AO_b`` (pooled IoU means, percent), ``diff`` (per-sequence mean IoU of B minus A, percent,
     ``(n,)``, in ``ious_a``'s order; sequences without a scored frame are left out), ``names`` (their names),
     ``pooled_a``/``pooled_b`` (all IoUs), ``lead`` (its mean), ``se`` (``std(ddof=1) / sqrt(n)``; nan for n < 2),
-    ``ahead``/``behind`` (sequences where B is above/below A) and ``n``."""
+    ``ahead``/``behind`` (sequences where B is above/below A), ``n``, and per sequence of ``ious_a`` (all of them)
+    ``sum_a``/``sum_b`` (the IoU sums) and ``count`` (scored frames), ``(m,)`` each."""
     names = list(ious_a)
     if set(names) != set(ious_b):
         missing = sorted(set(names) ^ set(ious_b))
@@ -78,15 +84,18 @@ def paired_lead(ious_a: Dict[str, np.ndarray], ious_b: Dict[str, np.ndarray]) ->
     mean_a = np.array([ious_a[n].mean() if len(ious_a[n]) else np.nan for n in names])
     mean_b = np.array([ious_b[n].mean() if len(ious_b[n]) else np.nan for n in names])
     keep = np.isfinite(mean_a)  # a sequence without a scored frame counts in neither side
+    per_seq = {'sum_a': np.array([float(ious_a[n].sum()) for n in names]),
+               'sum_b': np.array([float(ious_b[n].sum()) for n in names]),
+               'count': np.array([len(ious_a[n]) for n in names], dtype=np.int64)}
     return _summary(100.0 * (mean_b[keep] - mean_a[keep]), [k for k, m in zip(names, keep) if m],
-                    np.concatenate([ious_a[k] for k in names]), np.concatenate([ious_b[k] for k in names]))
+                    np.concatenate([ious_a[k] for k in names]), np.concatenate([ious_b[k] for k in names]), per_seq)
 
 
-def _summary(diff, names, pooled_a, pooled_b) -> dict:
+def _summary(diff, names, pooled_a, pooled_b, per_seq) -> dict:
     """The result dict of :func:`paired_lead` from the per-sequence differences ``diff`` (percent, ``(n,)``) of the
-    sequences ``names`` and all IoUs of A and B."""
+    sequences ``names``, all IoUs of A and B, and the per-sequence IoU sums and frame counts ``per_seq``."""
     n = len(diff)
-    return {'AO_a': 100.0 * float(pooled_a.mean()), 'AO_b': 100.0 * float(pooled_b.mean()),
+    return {**per_seq, 'AO_a': 100.0 * float(pooled_a.mean()), 'AO_b': 100.0 * float(pooled_b.mean()),
             'pooled_a': pooled_a, 'pooled_b': pooled_b, 'diff': diff, 'names': names, 'lead': float(diff.mean()),
             'se': float(diff.std(ddof=1) / np.sqrt(n)) if n > 1 else float('nan'),
             'ahead': int((diff > 0).sum()), 'behind': int((diff < 0).sum()), 'n': n}
@@ -121,7 +130,49 @@ def format_report(rows: Sequence[tuple]) -> str:
 def _pool(results: List[dict]) -> dict:
     """All pairs' sequences together: AOs over all pooled IoUs, the lead over all per-sequence differences."""
     return _summary(np.concatenate([r['diff'] for r in results]), [k for r in results for k in r['names']],
-                    np.concatenate([r['pooled_a'] for r in results]), np.concatenate([r['pooled_b'] for r in results]))
+                    np.concatenate([r['pooled_a'] for r in results]), np.concatenate([r['pooled_b'] for r in results]),
+                    {k: np.concatenate([r[k] for r in results]) for k in ('sum_a', 'sum_b', 'count')})
+
+
+#: Random keys drawn at once by :func:`subset_share` (about 16 MB of float64).
+_SUBSET_CHUNK_VALUES = 2_000_000
+
+
+def subset_share(result: dict, size: int, draws: int = 20000, seed: int = 0) -> dict:
+    """How a comparison on ``size`` sequences would come out, from a :func:`paired_lead` result over more.
+
+    Draws ``draws`` random subsets of ``size`` of the result's sequences (without replacement within a subset,
+    ``numpy.random.default_rng(seed)``) and scores A and B on each as ``compare_baselines`` scores a set: the AO
+    pooled over the subset's scored frames. Returns ``share`` (fraction of subsets where B's AO >= A's),
+    ``q05``/``q50``/``q95`` (percentiles of B's AO minus A's, AO points), ``size``, ``draws`` (subsets scored),
+    ``seed`` and ``n`` (sequences drawn from)."""
+    sum_a, sum_b, count = (np.asarray(result[k]) for k in ('sum_a', 'sum_b', 'count'))
+    n = len(count)
+    if not 1 <= int(size) <= n:
+        raise ValueError('subset size {} is not in 1..{} (the number of compared sequences)'.format(size, n))
+    if int(draws) < 1:
+        raise ValueError('draws={}: must be a positive number of subsets'.format(draws))
+    rng = np.random.default_rng(seed)
+    chunk = max(1, _SUBSET_CHUNK_VALUES // n)   # draws per block: bounds the (draws, n) key matrix's memory
+    delta = []
+    for start in range(0, int(draws), chunk):
+        rows = min(chunk, int(draws) - start)
+        idx = np.argsort(rng.random((rows, n)), axis=1)[:, :int(size)]  # each row: a subset without repeats
+        frames = count[idx].sum(axis=1)
+        if (frames == 0).any():
+            raise ValueError('a subset of {} sequences has no scored frame; use larger subsets'.format(size))
+        delta.append(100.0 * (sum_b[idx].sum(axis=1) - sum_a[idx].sum(axis=1)) / frames)
+    delta = np.concatenate(delta)
+    q05, q50, q95 = np.percentile(delta, [5, 50, 95])
+    return {'share': float((delta >= 0).mean()), 'q05': float(q05), 'q50': float(q50), 'q95': float(q95),
+            'size': int(size), 'draws': len(delta), 'seed': int(seed), 'n': n}
+
+
+def format_subset_share(r: dict) -> str:
+    """One line for :func:`subset_share`'s result."""
+    return ('random {size}-sequence subsets of the {n} ({draws} draws, seed {seed}): B\'s AO >= A\'s in {pct:.1f} %; '
+            'AO of B - AO of A: {q05:+.2f} (5th percentile), {q50:+.2f} (median), {q95:+.2f} (95th)').format(
+                pct=100.0 * r['share'], **r)
 
 
 def build_parser():
@@ -137,6 +188,11 @@ def build_parser():
     p.add_argument('--num_frames', type=int, default=None,
                    help='frames per synthetic sequence (as given to compare_baselines; default 100)')
     p.add_argument('--json', default=None, help='write the per-sequence mean IoUs and differences here')
+    p.add_argument('--subsets', type=int, default=None, metavar='N',
+                   help='also report, over random N-sequence subsets of all compared sequences, how often B\'s AO is '
+                        '>= A\'s and the percentiles of the AO difference')
+    p.add_argument('--subset_draws', type=int, default=20000, help='random subsets for --subsets (default 20000)')
+    p.add_argument('--subset_seed', type=int, default=0, help='seed of the subset draws (default 0)')
     return p
 
 
@@ -157,6 +213,8 @@ def main(argv=None):
     print('A: {} ({}), B: {} ({})'.format(', '.join(p[1] for p in args.pair), args.tracker,
                                           ', '.join(p[2] for p in args.pair), args.tracker_b or args.tracker))
     print(format_report(rows))
+    if args.subsets is not None:
+        print(format_subset_share(subset_share(rows[-1][1], args.subsets, args.subset_draws, args.subset_seed)))
     if args.json:
         with open(args.json, 'w') as f:
             json.dump({label: {'names': r['names'], 'lead': r['lead'], 'se': r['se'], 'AO_a': r['AO_a'],
