@@ -573,6 +573,32 @@ def test_new_split_stages_continue_stage_25_on_their_split_with_their_own_seed(m
     assert seed in data_seeds_in_use()
 
 
+def test_frames_stage_is_a_fresh_stage_25_continuation_with_the_official_frame_counts():
+    """``fcot_tiny_mnv3_finetune_opencv_frames`` (stage 31) is stage 26's kind of continuation of stage 25 (rates,
+    network options, 10 epochs with x0.2 after 7 and 9, fresh ``train_opencv`` data) with the official stages' 3 train
+    + 3 test frames per sample and half the samples per epoch (the same crops through the network as stage 26), on a
+    seed (45) that no other stage and no evaluation set uses."""
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_frames as s31
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_further as s26
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_more as s25
+    spec, prev = s31.TINY_MNV3_FINETUNE_OPENCV_FRAMES, s25.TINY_MNV3_FINETUNE_OPENCV_MORE
+    assert spec.previous_stage == ('fcot_tiny_mnv3_finetune_opencv_more', 10) and spec.init == 'previous'
+    assert (spec.total_epochs, spec.milestones) == (10, [7, 9]) and spec.param_groups == prev.param_groups
+    d, dp, d26 = spec.defaults, prev.defaults, s26.TINY_MNV3_FINETUNE_OPENCV_FURTHER.defaults
+    assert (d['num_train_frames'], d['num_test_frames']) == (3, 3) == (
+        recipe.COMMON_DEFAULTS['num_train_frames'], recipe.COMMON_DEFAULTS['num_test_frames'])
+    assert (dp['num_train_frames'], dp['num_test_frames']) == (d26['num_train_frames'], d26['num_test_frames']) == (2, 1)
+    # crops per stage: samples x frames, as stage 26's
+    assert 10 * d['samples_per_epoch'] * 6 == 10 * d26['samples_per_epoch'] * 3 == 240000
+    assert d['synthetic_params'] == dict(dp['synthetic_params'], seed=45) and d['seed'] == 45
+    assert d['synthetic_dir_suffix'] == '_seed45_2400_mixed_opencv'
+    changed = ('description', 'synthetic_params', 'synthetic_dir_suffix', 'seed', 'num_train_frames',
+               'num_test_frames', 'samples_per_epoch')
+    assert {k: v for k, v in d.items() if k not in changed} == {k: v for k, v in dp.items() if k not in changed}
+    assert 45 not in data_seeds_in_use(excluding=('fcot_tiny_mnv3_finetune_opencv_frames',))
+    assert 45 in data_seeds_in_use()
+
+
 def test_reg_optimizer_stage_trains_only_the_two_regression_optimizer_scalars_of_stage_25():
     """``fcot_tiny_mnv3_reg_optimizer`` (stage 27) is the official regression-optimizer stage (``STAGE_2S_2``: its
     flags, actor, losses, rate and 5-epoch schedule) on stage 25's network, sizes and data folder, with a sampler seed
