@@ -9,16 +9,9 @@ on three frames, so a look-alike that is in any of the six frames shapes the los
 and schedule shape (10 epochs, x0.2 after epochs 7 and 9; backbone 1e-4, heads 2e-4, filter optimisers 1e-4 at the
 start) with 4000 samples per epoch: 40,000 samples of 6 frames, the 240,000 crops through the network that stage 26
 (80,000 samples of 3 frames, the same continuation with the tiny frame counts; -1.0 +- 1.3 AO over the 96
-validation sequences) spent. Generator and sampler seed 45 (no other stage's or evaluation set's seed)::
-
-    apt-get install opencv-doc libturbojpeg0
-    python -m ltr.dataset.synthetic <workspace>/synthetic_seed45_2400_mixed_opencv --split train_opencv \\
-        --num_sequences 2400 --num_frames 60 --size 320 240 --seed 45 --appearance mixed --workers 2
-    cd ltr && python run_training.py fcot fcot_tiny_mnv3_finetune_opencv_frames --workspace_dir <workspace> \\
-        --num_workers 1 --threads 2 --no-progress_bar
-
-with stage 25's checkpoints under the same ``<workspace>`` (or ``--init_from`` its ``FCOTNet_ep0010.pth.tar``, or the
-stage-25 release, ``git show d709869:pytracking/networks/fcot_tiny.pth.tar``).
+validation sequences) spent. Generator and sampler seed 45 (no other stage's or evaluation set's seed). The data and
+training commands are stage 26's (:mod:`~ltr.train_settings.fcot.fcot_tiny_mnv3_finetune_opencv_further`) with
+seed 45 and this stage's name; ``docs/fcot_tiny.md`` (*Stage 31*) gives them as they ran.
 """
 from dataclasses import replace
 
