@@ -107,8 +107,8 @@ SYNTHETIC_VAL_CAER_H = dict(SYNTHETIC_VAL_CAER_C, seed=41)
 
 #: :data:`SYNTHETIC_VAL_CAER_C` with generator seed 43 (no training stage's or other set's seed): 192 new sequences
 #: for confirming the candidate of the first-frame-classifier sweep (``docs/fcot_tiny.md``, *The first frame's
-#: classifiers and the state update*), created 2026-12-05 before that sweep ran; the sweep had no candidate, so it
-#: confirms stage 31 (*Stage 31*) instead, if stage 31 meets its first condition.
+#: classifiers and the state update*), created 2026-12-05 before that sweep ran; the sweep had no candidate, and
+#: neither did stage 31 (*Stage 31*), whose rule named it next: not run by anything yet.
 SYNTHETIC_VAL_CAER_I = dict(SYNTHETIC_VAL_CAER_C, seed=43)
 
 #: The evaluation sets by name (``--dataset`` of ``compare_baselines``).

@@ -1,6 +1,8 @@
 """FCOT-tiny-mnv3 stage 31 (``fcot_tiny_mnv3_finetune_opencv_frames``): stage 25, the release of 2026-12-05,
 continued with the official number of frames per training sample (3 train + 3 test frames instead of the tiny
-recipe's 2 + 1) on a fresh ``train_opencv`` data folder (seed 45).
+recipe's 2 + 1) on a fresh ``train_opencv`` data folder (seed 45). Trained 2026-12-05 on 2 CPU cores (49 minutes,
+40,000 samples) and not shipped: +0.25 +- 1.03 AO over the 96 validation sequences against stage 25, its weight
+average with stage 25 +0.27 +- 1.09 (``docs/fcot_tiny.md``, *Stage 31*).
 
 Every FCOT-tiny stage so far trained on 2 train frames and 1 test frame per sample (a speed choice of the first tiny
 recipe); the official stages use 3 + 3. With 3 train frames the filter optimisers inside the forward learn each
