@@ -595,8 +595,33 @@ def test_frames_stage_is_a_fresh_stage_25_continuation_with_the_official_frame_c
     changed = ('description', 'synthetic_params', 'synthetic_dir_suffix', 'seed', 'num_train_frames',
                'num_test_frames', 'samples_per_epoch')
     assert {k: v for k, v in d.items() if k not in changed} == {k: v for k, v in dp.items() if k not in changed}
-    assert 45 not in data_seeds_in_use(excluding=('fcot_tiny_mnv3_finetune_opencv_frames',))
+    # stage 32 trains on stage 31's data folder with a sampler seed of its own
+    assert 45 not in data_seeds_in_use(excluding=('fcot_tiny_mnv3_finetune_opencv_frames',
+                                                  'fcot_tiny_mnv3_finetune_opencv_gap'))
     assert 45 in data_seeds_in_use()
+
+
+def test_gap_stage_is_stage_31_with_the_tiny_frame_counts_and_whole_sequence_gaps():
+    """``fcot_tiny_mnv3_finetune_opencv_gap`` (stage 32) is stage 31 (stage 25's continuation on the seed-45 data,
+    4000 samples per epoch) with stage 25's 2 + 1 frames, ``max_gap`` 60 (the recipe's is 30, the training sequences
+    60 frames long) and a sampler seed (47) that no stage's data and no evaluation set uses."""
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_frames as s31
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_gap as s32
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_more as s25
+    spec, s31_spec = s32.TINY_MNV3_FINETUNE_OPENCV_GAP, s31.TINY_MNV3_FINETUNE_OPENCV_FRAMES
+    d, d31, d25 = spec.defaults, s31_spec.defaults, s25.TINY_MNV3_FINETUNE_OPENCV_MORE.defaults
+    assert recipe.COMMON_DEFAULTS['max_gap'] == 30 and 'max_gap' not in d25 and 'max_gap' not in d31
+    assert d['max_gap'] == 60 == d['synthetic_params']['num_frames']
+    assert (d['num_train_frames'], d['num_test_frames']) == (d25['num_train_frames'], d25['num_test_frames']) == (2, 1)
+    assert d['seed'] == 47 and d['synthetic_params'] == d31['synthetic_params']
+    assert d['synthetic_dir_suffix'] == d31['synthetic_dir_suffix'] == '_seed45_2400_mixed_opencv'
+    assert (spec.flags, spec.actor, spec.loss_weight, spec.param_groups, spec.total_epochs, spec.milestones,
+            spec.init, spec.previous_stage) == (s31_spec.flags, s31_spec.actor, s31_spec.loss_weight,
+                                                s31_spec.param_groups, 10, [7, 9], 'previous',
+                                                ('fcot_tiny_mnv3_finetune_opencv_more', 10))
+    changed = ('description', 'seed', 'num_train_frames', 'num_test_frames', 'max_gap')
+    assert {k: v for k, v in d.items() if k not in changed} == {k: v for k, v in d31.items() if k not in changed}
+    assert 47 not in data_seeds_in_use()
 
 
 def test_reg_optimizer_stage_trains_only_the_two_regression_optimizer_scalars_of_stage_25():
