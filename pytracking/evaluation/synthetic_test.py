@@ -108,7 +108,7 @@ SYNTHETIC_VAL_CAER_H = dict(SYNTHETIC_VAL_CAER_C, seed=41)
 #: :data:`SYNTHETIC_VAL_CAER_C` with generator seed 43 (no training stage's or other set's seed): 192 new sequences
 #: for confirming the candidate of the first-frame-classifier sweep (``docs/fcot_tiny.md``, *The first frame's
 #: classifiers and the state update*), created 2026-12-05 before that sweep ran; the sweep had no candidate, and
-#: neither did stage 31 (*Stage 31*), whose rule named it next: not run by anything yet.
+#: neither did stages 31 and 32 (*Stage 31*, *Stage 32*), whose rules named it next: not run by anything yet.
 SYNTHETIC_VAL_CAER_I = dict(SYNTHETIC_VAL_CAER_C, seed=43)
 
 #: The evaluation sets by name (``--dataset`` of ``compare_baselines``).

@@ -1,6 +1,8 @@
 """FCOT-tiny-mnv3 stage 32 (``fcot_tiny_mnv3_finetune_opencv_gap``): stage 25, the release of 2026-12-05,
 continued with training frames drawn across whole sequences (``max_gap`` 60 instead of the recipe's 30) on stage 31's
-data folder (``train_opencv``, generator seed 45) with a sampler seed of its own (47).
+data folder (``train_opencv``, generator seed 45) with a sampler seed of its own (47). Trained 2026-12-05 on 2 CPU
+cores (28 minutes, 40,000 samples) and not shipped: -0.22 +- 1.31 AO over the 96 validation sequences against stage
+25, its weight average with stage 25 -0.10 +- 1.02 (``docs/fcot_tiny.md``, *Stage 32*).
 
 The tracker learns its classifiers on the first frame and keeps about 0.8 of their weight on it for the 100 frames
 of a validation sequence, so it scores frame 99 with a filter learnt up to 98 frames earlier; the sampler of every
