@@ -624,6 +624,75 @@ def test_gap_stage_is_stage_31_with_the_tiny_frame_counts_and_whole_sequence_gap
     assert 47 not in data_seeds_in_use()
 
 
+def test_hard_list_adds_the_named_training_sequences_as_a_second_weighted_dataset(tmp_path):
+    """``synthetic_hard_list``: the sequences named in that file of the data folder become a second training dataset
+    drawn at ``synthetic_hard_weight``; without it the datasets are as before; a missing file names the mining
+    command, and a validation sequence, an unknown or repeated name, or a weight <= 0 is refused naming the value."""
+    settings = run_training.make_settings('fcot', 'fcot_tiny', workspace_dir=str(tmp_path), overrides=dict(
+        FAST, synthetic_params={'num_sequences': 5, 'num_frames': 3, 'size': (64, 48), 'seed': 4},
+        synthetic_val_sequences=1))
+    recipe.apply_settings(settings, dict(fcot_tiny.TINY.defaults, **settings.overrides))
+    folder = tmp_path / 'synthetic'
+    settings.env.synthetic_dir = str(folder)
+    train, weights, val = recipe.build_datasets(settings)
+    assert len(train) == 1 and weights == [1]
+    names = list(train[0].sequence_list)
+    val_name = val[0].sequence_list[0]
+    assert len(names) == 4 and val_name not in names
+
+    settings.synthetic_hard_list, settings.synthetic_hard_weight = 'hard.txt', 0.5
+    with pytest.raises(FileNotFoundError, match='mine_hard_sequences .*--list hard.txt'):
+        recipe.build_datasets(settings)
+    (folder / 'hard.txt').write_text('{}\n{}\n'.format(names[3], names[1]))
+    train, weights, val = recipe.build_datasets(settings)
+    assert weights == [1, 0.5] and len(train) == 2
+    assert list(train[0].sequence_list) == names and list(train[1].sequence_list) == [names[3], names[1]]
+    assert list(val[0].sequence_list) == [val_name]
+    # the sampler draws the listed sequences' frames from the same folder
+    seq = train[1].get_sequence_info(0)
+    assert torch.equal(seq['bbox'], train[0].get_sequence_info(3)['bbox'])
+
+    for text, match in (('{}\n'.format(val_name), 'unknown names'), ('nope\n', "unknown names, e.g. \\['nope'\\]"),
+                        ('\n', 'lists no sequence'), ('{0}\n{0}\n'.format(names[0]), 'more than once')):
+        (folder / 'hard.txt').write_text(text)
+        with pytest.raises(ValueError, match=match):
+            recipe.build_datasets(settings)
+    (folder / 'hard.txt').write_text(names[0] + '\n')
+    settings.synthetic_hard_weight = 0
+    with pytest.raises(ValueError, match='synthetic_hard_weight = 0'):
+        recipe.build_datasets(settings)
+    settings.synthetic_hard_weight, settings.synthetic_hard_list = 1.0, '../hard.txt'
+    with pytest.raises(ValueError, match="synthetic_hard_list = '../hard.txt'"):
+        recipe.build_datasets(settings)
+
+
+def test_hard_stage_is_a_fresh_stage_25_continuation_with_half_of_its_samples_from_the_mined_quarter():
+    """``fcot_tiny_mnv3_finetune_opencv_hard`` (stage 33) is stage 31's kind of continuation of stage 25 (rates,
+    network options, 10 epochs with x0.2 after 7 and 9, fresh ``train_opencv`` data, 4000 samples per epoch) with the
+    tiny recipe's 2 + 1 frames, on a seed (49) no other stage and no evaluation set uses, drawing the mined list
+    (``mine_hard_sequences``'s default file name, a quarter of the sequences) at weight 1: half of the samples."""
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_frames as s31
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_hard as s33
+    from ltr.train_settings.fcot import fcot_tiny_mnv3_finetune_opencv_more as s25
+    from pytracking.analysis import mine_hard_sequences as mh
+    spec, prev = s33.TINY_MNV3_FINETUNE_OPENCV_HARD, s25.TINY_MNV3_FINETUNE_OPENCV_MORE
+    assert spec.previous_stage == ('fcot_tiny_mnv3_finetune_opencv_more', 10) and spec.init == 'previous'
+    assert (spec.total_epochs, spec.milestones) == (10, [7, 9]) and spec.param_groups == prev.param_groups
+    assert (spec.flags, spec.actor, spec.loss_weight) == (prev.flags, prev.actor, prev.loss_weight)
+    d, dp, d31 = spec.defaults, prev.defaults, s31.TINY_MNV3_FINETUNE_OPENCV_FRAMES.defaults
+    assert (d['num_train_frames'], d['num_test_frames']) == (dp['num_train_frames'], dp['num_test_frames']) == (2, 1)
+    assert d['samples_per_epoch'] == d31['samples_per_epoch'] == 4000 and 'max_gap' not in d
+    assert d['synthetic_params'] == dict(dp['synthetic_params'], seed=49) and d['seed'] == 49
+    assert d['synthetic_dir_suffix'] == '_seed49_2400_mixed_opencv'
+    assert d['synthetic_hard_list'] == mh.DEFAULT_LIST_FILE and d['synthetic_hard_weight'] == 1.0
+    assert s33.HARD_FRACTION == 0.25 and 'synthetic_hard_list' not in dp
+    changed = ('description', 'synthetic_params', 'synthetic_dir_suffix', 'seed', 'samples_per_epoch',
+               'synthetic_hard_list', 'synthetic_hard_weight')
+    assert {k: v for k, v in d.items() if k not in changed} == {k: v for k, v in dp.items() if k not in changed}
+    assert 49 not in data_seeds_in_use(excluding=('fcot_tiny_mnv3_finetune_opencv_hard',))
+    assert 49 in data_seeds_in_use()
+
+
 def test_reg_optimizer_stage_trains_only_the_two_regression_optimizer_scalars_of_stage_25():
     """``fcot_tiny_mnv3_reg_optimizer`` (stage 27) is the official regression-optimizer stage (``STAGE_2S_2``: its
     flags, actor, losses, rate and 5-epoch schedule) on stage 25's network, sizes and data folder, with a sampler seed

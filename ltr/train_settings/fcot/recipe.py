@@ -195,7 +195,9 @@ def build_datasets(settings):
     (generated there first if the folder is missing or empty), its last ``synthetic_val_sequences`` sequences
     for validation. ``settings.synthetic_dir_suffix`` (default ``''``) is appended to that folder's name, so a
     stage trained on other generated data (other ``synthetic_params``) uses a sibling folder such as
-    ``<workspace>/synthetic_seed2_1600/``.
+    ``<workspace>/synthetic_seed2_1600/``. With ``settings.synthetic_hard_list`` (a file name in that folder, see
+    :func:`hard_sequence_ids`) the sequences it names are a second training dataset, drawn with weight
+    ``settings.synthetic_hard_weight`` (default 1) against all training sequences' 1.
     """
     from ltr import dataset as ds
     if settings.dataset_kind == 'official':
@@ -225,8 +227,43 @@ def build_datasets(settings):
                              '(need 0 < val < {})'.format(n_val, folder, n, n))
         train = [ds.SyntheticGot10k(root=folder, seq_ids=list(range(n - n_val)))]
         val = [ds.SyntheticGot10k(root=folder, seq_ids=list(range(n - n_val, n)))]
-        return train, [1], val
+        hard_list = getattr(settings, 'synthetic_hard_list', None)
+        if not hard_list:
+            return train, [1], val
+        weight = float(getattr(settings, 'synthetic_hard_weight', 1.0))
+        if not weight > 0:
+            raise ValueError('settings.synthetic_hard_weight = {}: must be a positive number (the sampling weight of '
+                             'the hard sequences against all training sequences\' 1)'.format(weight))
+        hard_ids = hard_sequence_ids(folder, hard_list, train[0].sequence_list)
+        train.append(ds.SyntheticGot10k(root=folder, seq_ids=hard_ids))
+        return train, [1, weight], val
     raise ValueError("settings.dataset_kind = {!r}; allowed: 'official', 'synthetic'".format(settings.dataset_kind))
+
+
+def hard_sequence_ids(folder, list_name, train_names):
+    """Row indices into ``folder/list.txt`` of the sequences named in ``folder/list_name`` (one name per line, as
+    written by ``python -m pytracking.analysis.mine_hard_sequences``). Every name must be one of ``train_names``
+    (the stage's training sequences, the first rows of ``list.txt``), so that no validation sequence is drawn."""
+    if not isinstance(list_name, str) or os.sep in list_name or '/' in list_name:
+        raise ValueError("settings.synthetic_hard_list = {!r}: must be a plain file name inside the data folder "
+                         "{}".format(list_name, folder))
+    path = os.path.join(folder, list_name)
+    if not os.path.isfile(path):
+        raise FileNotFoundError("settings.synthetic_hard_list: '{}' does not exist. Write it with 'python -m "
+                                "pytracking.analysis.mine_hard_sequences {} --exclude_last N --list {}' (N the "
+                                "stage's synthetic_val_sequences)".format(path, folder, list_name))
+    with open(path) as f:
+        names = [line.strip() for line in f if line.strip()]
+    index = {name: i for i, name in enumerate(train_names)}
+    unknown = [name for name in names if name not in index]
+    if unknown or not names:
+        raise ValueError("'{}': {} (the names must be training sequences of {}, not its last "
+                         "synthetic_val_sequences)".format(path, 'lists no sequence' if not names else
+                                                           '{} unknown names, e.g. {}'.format(len(unknown),
+                                                                                             unknown[:3]), folder))
+    if len(set(names)) != len(names):
+        raise ValueError("'{}' lists a sequence more than once".format(path))
+    return [index[name] for name in names]
 
 
 def build_processing(settings, training):
