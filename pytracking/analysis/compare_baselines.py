@@ -30,7 +30,7 @@ import numpy as np
 
 __all__ = ['TRACKER_CHOICES', 'make_baseline_tracker', 'run_sequence_boxes', 'run_comparison', 'clip_boxes',
            'sequence_ious', 'compute_scores', 'format_table', 'save_success_plot', 'load_sequences',
-           'parse_param_overrides', 'main']
+           'parse_param_overrides', 'add_fcot_tiny_options', 'parse_fcot_tiny_options', 'main']
 
 #: Trackers this command knows: FCOT-tiny (parameter file ``demo``) and OpenCV's trackers.
 TRACKER_CHOICES = ('fcot_tiny', 'csrt', 'kcf', 'mil', 'mosse')
@@ -207,12 +207,32 @@ def build_parser():
     p.add_argument('--num_sequences', type=int, default=None, help='use the first N sequences')
     p.add_argument('--num_frames', type=int, default=None, help='frames per synthetic sequence (default 100)')
     p.add_argument('--out', default='compare_baselines', help='output folder (default ./compare_baselines)')
+    add_fcot_tiny_options(p)
+    return p
+
+
+def add_fcot_tiny_options(p):
+    """``--net``, ``--threads`` and ``--param`` (FCOT-tiny's network file, torch threads, ``demo`` overrides) on
+    the parser ``p``; :func:`parse_fcot_tiny_options` reads them."""
     p.add_argument('--net', default=None, help="FCOT-tiny network file (default: the shipped model)")
     p.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: torch decides)')
     p.add_argument('--param', action='append', default=[], metavar='NAME=VALUE',
                    help="override a value of FCOT-tiny's parameter file 'demo' (repeatable; VALUE is a Python literal, "
                         "e.g. --param fold_batchnorm=False)")
-    return p
+
+
+def parse_fcot_tiny_options(parser, argv=None):
+    """``(args, overrides)`` of a parser with :func:`add_fcot_tiny_options`: ``--param`` values parsed (a bad one
+    exits through ``parser.error``) and torch's thread count set from ``--threads``."""
+    args = parser.parse_args(argv)
+    try:
+        overrides = parse_param_overrides(args.param)
+    except ValueError as e:
+        parser.error(str(e))
+    import torch
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    return args, overrides
 
 
 def parse_param_overrides(items: List[str]) -> dict:
@@ -231,15 +251,8 @@ def parse_param_overrides(items: List[str]) -> dict:
 
 
 def main(argv=None):
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        overrides = parse_param_overrides(args.param)
-    except ValueError as e:
-        parser.error(str(e))
     import torch
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    args, overrides = parse_fcot_tiny_options(build_parser(), argv)
     os.makedirs(args.out, exist_ok=True)
     seqs = load_sequences(args.dataset, os.path.join(args.out, 'data'), args.num_sequences, args.num_frames)
     print('Comparing {} on {} ({} sequences, torch threads {})'.format(

@@ -24,6 +24,8 @@ from typing import List, Sequence, Tuple
 
 import numpy as np
 
+from pytracking.analysis.compare_baselines import add_fcot_tiny_options, parse_fcot_tiny_options
+
 __all__ = ['SEQUENCE_IOU_FILE', 'DEFAULT_LIST_FILE', 'hardest', 'mine', 'main']
 
 #: Per-sequence scores, written into the mined folder.
@@ -92,25 +94,13 @@ def build_parser():
     p.add_argument('--fraction', type=float, default=0.25, help='share of the tracked sequences to list (default 0.25)')
     p.add_argument('--exclude_last', type=int, default=0,
                    help="leave out the last N sequences of list.txt (a training stage's validation sequences)")
-    p.add_argument('--net', default=None, help='FCOT-tiny network file (default: the shipped model)')
-    p.add_argument('--param', action='append', default=[], metavar='NAME=VALUE',
-                   help="override a value of FCOT-tiny's parameter file 'demo' (repeatable)")
-    p.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: torch decides)')
     p.add_argument('--list', default=DEFAULT_LIST_FILE, help='file name of the list, written into FOLDER')
+    add_fcot_tiny_options(p)
     return p
 
 
 def main(argv=None):
-    from pytracking.analysis.compare_baselines import parse_param_overrides
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        overrides = parse_param_overrides(args.param)
-    except ValueError as e:
-        parser.error(str(e))
-    if args.threads:
-        import torch
-        torch.set_num_threads(args.threads)
+    args, overrides = parse_fcot_tiny_options(build_parser(), argv)
     mine(args.folder, args.fraction, args.exclude_last, args.net, args.list, **overrides)
     return 0
 
