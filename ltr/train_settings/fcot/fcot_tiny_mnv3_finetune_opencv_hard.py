@@ -1,6 +1,8 @@
 """FCOT-tiny-mnv3 stage 33 (``fcot_tiny_mnv3_finetune_opencv_hard``): stage 25, the release of 2026-12-05,
 continued on fresh ``train_opencv`` data (seed 49) with half of its samples drawn from the quarter of the training
-sequences that the release itself tracks worst.
+sequences that the release itself tracks worst. Trained 2026-12-05/06 on 2 CPU cores (52 minutes, 40,000 samples,
+after 26 minutes of mining) and not shipped: -1.92 +- 1.32 AO over the 96 validation sequences against stage 25, its
+weight average with stage 25 +0.00 +- 0.93 (``docs/fcot_tiny.md``, *Stage 33*).
 
 Every lever tried on the release so far (tracking parameters, frame counts, frame gaps, more photographs, look-alike
 crowds) moved the validation AO by less than its standard error, and the release's lost frames are look-alike
