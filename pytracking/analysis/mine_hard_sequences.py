@@ -1,6 +1,6 @@
 """Rank the sequences of a GOT-10k-layout training folder by how well FCOT-tiny tracks them, and list the hardest.
 
-    python -m pytracking.analysis.mine_hard_sequences FOLDER [--fraction 0.25] [--exclude_last 16]
+    python -m pytracking.analysis.mine_hard_sequences FOLDER [--fraction 0.25] [--exclude_last 20]
         [--net PATH] [--param NAME=VALUE ...] [--threads T] [--list hard_sequences.txt]
 
 Every sequence of ``FOLDER/list.txt`` but the last ``--exclude_last`` (a training stage's validation sequences, which
@@ -24,7 +24,8 @@ from typing import List, Sequence, Tuple
 
 import numpy as np
 
-from pytracking.analysis.compare_baselines import add_fcot_tiny_options, parse_fcot_tiny_options
+from pytracking.analysis.compare_baselines import (add_fcot_tiny_options, make_baseline_tracker,
+                                                   parse_fcot_tiny_options, run_comparison, sequence_ious)
 
 __all__ = ['SEQUENCE_IOU_FILE', 'DEFAULT_LIST_FILE', 'hardest', 'mine', 'main']
 
@@ -51,7 +52,6 @@ def mine(folder: str, fraction: float = 0.25, exclude_last: int = 0, net=None, l
     """Track every sequence of ``folder`` but the last ``exclude_last`` with FCOT-tiny and write
     ``sequence_iou.txt`` and ``list_name`` into ``folder`` (module docstring). Returns ``(names, mean IoUs,
     hardest names)``."""
-    from pytracking.analysis.compare_baselines import make_baseline_tracker, run_comparison, sequence_ious
     from pytracking.evaluation.syntheticdataset import SyntheticDataset
     if os.sep in list_name or '/' in list_name or not list_name:
         raise ValueError('list name {!r}: must be a plain file name (written into {})'.format(list_name, folder))
@@ -80,9 +80,10 @@ def mine(folder: str, fraction: float = 0.25, exclude_last: int = 0, net=None, l
     with open(os.path.join(folder, list_name), 'w') as f:
         f.writelines(n + '\n' for n in hard)
     if log is not None:
+        hard_scores = sorted(scores)[:len(hard)]
         log('Mean IoU over the {} sequences {:.4f}; the {} hardest (mean IoU {:.4f}, at most {:.4f}) in {}'.format(
-            len(names), float(np.mean(scores)), len(hard), float(np.mean(sorted(scores)[:len(hard)])),
-            float(sorted(scores)[len(hard) - 1]), os.path.join(folder, list_name)))
+            len(names), float(np.mean(scores)), len(hard), float(np.mean(hard_scores)), hard_scores[-1],
+            os.path.join(folder, list_name)))
     return names, scores, hard
 
 

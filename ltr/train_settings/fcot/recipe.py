@@ -254,13 +254,13 @@ def hard_sequence_ids(folder, list_name, train_names):
                                 "stage's synthetic_val_sequences)".format(path, folder, list_name))
     with open(path) as f:
         names = [line.strip() for line in f if line.strip()]
+    if not names:
+        raise ValueError("'{}': lists no sequence".format(path))
     index = {name: i for i, name in enumerate(train_names)}
     unknown = [name for name in names if name not in index]
-    if unknown or not names:
-        raise ValueError("'{}': {} (the names must be training sequences of {}, not its last "
-                         "synthetic_val_sequences)".format(path, 'lists no sequence' if not names else
-                                                           '{} unknown names, e.g. {}'.format(len(unknown),
-                                                                                             unknown[:3]), folder))
+    if unknown:
+        raise ValueError("'{}': {} unknown names, e.g. {} (the names must be training sequences of {}, not its last "
+                         "synthetic_val_sequences)".format(path, len(unknown), unknown[:3], folder))
     if len(set(names)) != len(names):
         raise ValueError("'{}' lists a sequence more than once".format(path))
     return [index[name] for name in names]
