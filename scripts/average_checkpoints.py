@@ -62,6 +62,7 @@ def average_checkpoints(paths, checkpoints, weights=None):
     positive number per checkpoint, normalised to sum to 1; default equal) make it a weighted mean."""
     if len(checkpoints) < 2:
         raise ValueError('need at least two checkpoints to average, got {}'.format(list(paths)))
+    equal = weights is None
     weights = _normalised_weights(paths, weights)
     first_path, first = paths[0], checkpoints[0]
     for path, ckpt in zip(paths, checkpoints):
@@ -81,7 +82,10 @@ def average_checkpoints(paths, checkpoints, weights=None):
     net = {}
     for k, v in last['net'].items():
         if v.is_floating_point():
-            net[k] = sum(w * c['net'][k].double() for w, c in zip(weights, checkpoints)).to(v.dtype)
+            if equal:       # the plain mean, computed as before --weights existed (same bits for old averages)
+                net[k] = (sum(c['net'][k].double() for c in checkpoints) / len(checkpoints)).to(v.dtype)
+            else:
+                net[k] = sum(w * c['net'][k].double() for w, c in zip(weights, checkpoints)).to(v.dtype)
         else:
             net[k] = v.clone()
     out = {k: v for k, v in last.items() if k not in DROPPED_ENTRIES}

@@ -153,3 +153,48 @@ def test_average_checkpoints_refuses_mismatched_networks(tmp_path):
     proc = subprocess.run([sys.executable, script, first, str(tmp_path / 'o.pth.tar')], capture_output=True,
                           text=True)
     assert proc.returncode != 0 and 'at least two checkpoints' in proc.stderr
+
+
+def test_average_checkpoints_weighted_interpolates_and_accepts_a_frozen_backbone_stage(tmp_path):
+    """``--weights``: each floating tensor is the normalised weighted sum of the inputs' (checked against a direct
+    formula; 1 and 3 mean 0.25 and 0.75), the weights are recorded with the sources; an input built with a frozen
+    backbone (``freeze_backbone=True``, a training-only keyword) mixes with its fine-tuned continuation, while a
+    constructor that changes the network (another ``num_dist_bins``) is still refused; wrong weights are named."""
+    before, ckpt_before = _training_checkpoint(tmp_path / 'before.pth.tar', 10, [5.0], seed=7)
+    ckpt_before['constructor'].kwds['freeze_backbone'] = True
+    torch.save(ckpt_before, before)
+    after, ckpt_after = _training_checkpoint(tmp_path / 'after.pth.tar', 20, [4.0], seed=8)
+    script = os.path.join(dh.REPO_ROOT, 'scripts', 'average_checkpoints.py')
+    out = tmp_path / 'wise.pth.tar'
+    proc = subprocess.run([sys.executable, script, before, after, str(out), '--weights', '1', '3'],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    wise = torch_load_legacy(str(out))
+    assert [a['weight'] for a in wise['averaged_from']] == [0.25, 0.75]
+    assert wise['constructor'].kwds.get('freeze_backbone', False) is False     # the last input's constructor
+    floats = 0
+    for k, v in wise['net'].items():
+        if v.is_floating_point():
+            floats += 1
+            expected = 0.25 * ckpt_before['net'][k].double() + 0.75 * ckpt_after['net'][k].double()
+            assert torch.allclose(v.double(), expected, atol=1e-6), k
+        else:
+            assert torch.equal(v, ckpt_after['net'][k]), k
+    assert floats > 10
+    # equal weights give the plain mean, bit for bit
+    plain, weighted = tmp_path / 'plain.pth.tar', tmp_path / 'equal.pth.tar'
+    for target, extra in ((plain, []), (weighted, ['--weights', '2', '2'])):
+        proc = subprocess.run([sys.executable, script, before, after, str(target), *extra], capture_output=True,
+                              text=True)
+        assert proc.returncode == 0, proc.stderr
+    a, b = torch_load_legacy(str(plain))['net'], torch_load_legacy(str(weighted))['net']
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    for weights, message in ((['1'], '1 weights [1.0] for 2 checkpoints'), (['1', '0'], 'must all be positive')):
+        proc = subprocess.run([sys.executable, script, before, after, str(tmp_path / 'x.pth.tar'), '--weights',
+                               *weights], capture_output=True, text=True)
+        assert proc.returncode != 0 and message in proc.stderr, proc.stderr
+    ckpt_after['constructor'].kwds['num_dist_bins'] = 50
+    torch.save(ckpt_after, after)
+    proc = subprocess.run([sys.executable, script, before, after, str(tmp_path / 'x.pth.tar')], capture_output=True,
+                          text=True)
+    assert proc.returncode != 0 and 'another constructor' in proc.stderr and 'after.pth.tar' in proc.stderr
