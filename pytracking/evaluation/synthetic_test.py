@@ -18,7 +18,8 @@
   ``synthetic_val_caer_f`` (:data:`SYNTHETIC_VAL_CAER_F`) 192 more again, for the next confirmation after ``_e``;
   ``synthetic_val_caer_g`` (:data:`SYNTHETIC_VAL_CAER_G`) 192 more again, for the confirmation after ``_f``;
   ``synthetic_val_caer_h`` (:data:`SYNTHETIC_VAL_CAER_H`) 192 more again, for the confirmation after ``_g``;
-  ``synthetic_val_caer_i`` (:data:`SYNTHETIC_VAL_CAER_I`) 192 more again, for the confirmation after ``_h``.
+  ``synthetic_val_caer_i`` (:data:`SYNTHETIC_VAL_CAER_I`) 192 more again, for the confirmation after ``_h``;
+  ``synthetic_val_caer_j`` (:data:`SYNTHETIC_VAL_CAER_J`) 192 more again, for the confirmation after ``_i``.
 
 Each set is a pure function of its parameters; sequence ``i`` does not depend on how many sequences are generated,
 so a set of N sequences is the first N of the full set (with the same ``num_frames``).
@@ -30,7 +31,7 @@ from pytracking.evaluation.data import SequenceList
 __all__ = ['SYNTHETIC_TEST', 'SYNTHETIC_TEST_B', 'SYNTHETIC_VAL', 'SYNTHETIC_VAL_GENERATED', 'SYNTHETIC_VAL_CAER',
            'SYNTHETIC_VAL_CAER_B', 'SYNTHETIC_VAL_CAER_C', 'SYNTHETIC_VAL_CAER_D', 'SYNTHETIC_VAL_CAER_E',
            'SYNTHETIC_VAL_CAER_F', 'SYNTHETIC_VAL_CAER_G', 'SYNTHETIC_VAL_CAER_H',
-           'SYNTHETIC_VAL_CAER_I',
+           'SYNTHETIC_VAL_CAER_I', 'SYNTHETIC_VAL_CAER_J',
            'SYNTHETIC_SETS',
            'synthetic_test_folder', 'synthetic_test_sequences', 'synthetic_set_folder', 'synthetic_set_sequences']
 
@@ -108,8 +109,14 @@ SYNTHETIC_VAL_CAER_H = dict(SYNTHETIC_VAL_CAER_C, seed=41)
 #: :data:`SYNTHETIC_VAL_CAER_C` with generator seed 43 (no training stage's or other set's seed): 192 new sequences
 #: for confirming the candidate of the first-frame-classifier sweep (``docs/fcot_tiny.md``, *The first frame's
 #: classifiers and the state update*), created 2026-12-05 before that sweep ran; the sweep had no candidate, and
-#: neither did stages 31 and 32 (*Stage 31*, *Stage 32*), whose rules named it next: not run by anything yet.
+#: neither did stages 31 to 33, whose rules named it next. Run 2026-12-06 once by ``demo`` and once by the
+#: interpolation of the release towards the stage-16 network, A = 0.9 (*Interpolating towards the COCO backbone*),
+#: which did not qualify.
 SYNTHETIC_VAL_CAER_I = dict(SYNTHETIC_VAL_CAER_C, seed=43)
+
+#: :data:`SYNTHETIC_VAL_CAER_C` with generator seed 51 (no training stage's or other set's seed): 192 new sequences
+#: for the next confirmation, ``synthetic_val_caer_i`` having been spent. Created 2026-12-06; not run by anything.
+SYNTHETIC_VAL_CAER_J = dict(SYNTHETIC_VAL_CAER_C, seed=51)
 
 #: The evaluation sets by name (``--dataset`` of ``compare_baselines``).
 SYNTHETIC_SETS = {'synthetic_test': SYNTHETIC_TEST, 'synthetic_test_b': SYNTHETIC_TEST_B,
@@ -118,7 +125,8 @@ SYNTHETIC_SETS = {'synthetic_test': SYNTHETIC_TEST, 'synthetic_test_b': SYNTHETI
                   'synthetic_val_caer_b': SYNTHETIC_VAL_CAER_B, 'synthetic_val_caer_c': SYNTHETIC_VAL_CAER_C,
                   'synthetic_val_caer_d': SYNTHETIC_VAL_CAER_D, 'synthetic_val_caer_e': SYNTHETIC_VAL_CAER_E,
                   'synthetic_val_caer_f': SYNTHETIC_VAL_CAER_F, 'synthetic_val_caer_g': SYNTHETIC_VAL_CAER_G,
-                  'synthetic_val_caer_h': SYNTHETIC_VAL_CAER_H, 'synthetic_val_caer_i': SYNTHETIC_VAL_CAER_I}
+                  'synthetic_val_caer_h': SYNTHETIC_VAL_CAER_H, 'synthetic_val_caer_i': SYNTHETIC_VAL_CAER_I,
+                  'synthetic_val_caer_j': SYNTHETIC_VAL_CAER_J}
 
 
 def synthetic_set_folder(name, data_dir, num_sequences=None, num_frames=None) -> str:
