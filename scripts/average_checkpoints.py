@@ -65,11 +65,13 @@ def average_checkpoints(paths, checkpoints, weights=None):
     equal = weights is None
     weights = _normalised_weights(paths, weights)
     first_path, first = paths[0], checkpoints[0]
+    first_signature = _constructor_signature(first)
     for path, ckpt in zip(paths, checkpoints):
         check_training_checkpoint(path, ckpt)
-        if _constructor_signature(ckpt) != _constructor_signature(first):
+        signature = _constructor_signature(ckpt)
+        if signature != first_signature:
             raise ValueError("'{}' was built by another constructor than '{}': {} vs {}".format(
-                path, first_path, _constructor_signature(ckpt), _constructor_signature(first)))
+                path, first_path, signature, first_signature))
         if set(ckpt['net']) != set(first['net']):
             diff = sorted(set(ckpt['net']) ^ set(first['net']))
             raise ValueError("'{}' and '{}' hold different network keys, e.g. {}".format(path, first_path, diff[:3]))
